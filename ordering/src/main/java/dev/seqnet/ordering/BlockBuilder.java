@@ -1,0 +1,87 @@
+package dev.seqnet.ordering;
+
+import dev.seqnet.chain.ChainConstants;
+import dev.seqnet.chain.tx.EthTransaction;
+import dev.seqnet.ordering.exec.BlockExecution;
+import dev.seqnet.ordering.exec.Execution;
+import dev.seqnet.ordering.exec.TxOutcome;
+import dev.seqnet.ordering.mempool.Mempool;
+
+import java.util.ArrayList;
+
+/**
+ * Builds a block from the mempool: opens a block execution, applies candidates in priority order
+ * (highest effective tip first, nonce order per sender), and when a candidate fails skips its sender
+ * for the rest of the block, as Citrea does. Stops when the pool has no candidate left or less than
+ * {@link ChainConstants#TX_BASE_GAS} gas remains.
+ *
+ * <p>Contract: {@link #build} leaves the block's execution <b>open</b> and the mempool
+ * <b>unchanged</b>. Once the block is signed and journaled the caller calls {@link #commit} (or
+ * {@code execution().commit()} then {@code mempool.onBlockCommitted(transactions())}); to abandon it,
+ * {@link #abandon} (or {@code execution().rollback()}), and the transactions stay pooled for the next
+ * block. Until then no other block can begin on the execution, and the mempool must not be asked to
+ * select again. Single-threaded, like the mempool and the execution it drives.
+ */
+public final class BlockBuilder
+{
+    private final Mempool mempool;
+    private final Execution execution;
+
+    public BlockBuilder(final Mempool mempool, final Execution execution)
+    {
+        this.mempool = mempool;
+        this.execution = execution;
+    }
+
+    /**
+     * Builds block {@code height} at {@code baseFee} (from {@link BaseFee#next} of the parent).
+     *
+     * @throws IllegalStateException if a block is already open on the execution.
+     */
+    public BuiltBlock build(final long height, final long baseFee)
+    {
+        final BlockExecution block = execution.begin(height, baseFee);
+        try
+        {
+            final Mempool.Selection candidates = mempool.select(baseFee);
+            final ArrayList<EthTransaction> included = new ArrayList<>();
+            int failed = 0;
+            EthTransaction tx;
+            while (block.gasRemaining() >= ChainConstants.TX_BASE_GAS && (tx = candidates.next()) != null)
+            {
+                final TxOutcome outcome = block.apply(tx);
+                if (outcome.isSuccess())
+                {
+                    included.add(tx);
+                }
+                else
+                {
+                    candidates.skipSender();
+                    failed++;
+                }
+            }
+            return new BuiltBlock(height, baseFee, included, block.gasUsed(), block.stateRoot(), failed, block);
+        }
+        catch (final RuntimeException e)
+        {
+            if (block.isOpen())
+            {
+                block.rollback();
+            }
+            throw e;
+        }
+    }
+
+    /** Commits the block's execution, then removes its transactions from the mempool. */
+    public void commit(final BuiltBlock built)
+    {
+        built.execution().commit();
+        mempool.onBlockCommitted(built.transactions());
+    }
+
+    /** Rolls the block's execution back; its transactions stay pooled. */
+    public void abandon(final BuiltBlock built)
+    {
+        built.execution().rollback();
+    }
+}
