@@ -1,0 +1,597 @@
+package dev.seqnet.ringbuffer;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import dev.seqnet.chain.tx.TxRejection;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * The node's ingress pipeline on one Disruptor ring: RPC threads {@link #submit} raw transactions,
+ * N recovery threads decode them and recover senders in parallel, and one sequencer thread admits
+ * them in ring order and answers each client. See the package documentation for the design.
+ */
+public final class IngressPipeline implements AutoCloseable
+{
+    /**
+     * The reason given to a client whose transaction hit an internal failure (the recovery function
+     * or the stage threw): {@link TxRejection} has no internal-error value, and "retry" is the
+     * honest answer when the node, not the transaction, failed.
+     */
+    public static final TxRejection INTERNAL_ERROR = TxRejection.OVERLOADED;
+
+    public static final String RECOVERY_THREAD_PREFIX = "seqnet-ingress-recovery-";
+    public static final String SEQUENCER_THREAD_NAME = "seqnet-ingress-sequencer";
+    public static final String TICK_THREAD_NAME = "seqnet-ingress-tick";
+
+    private static final System.Logger LOG = System.getLogger(IngressPipeline.class.getName());
+
+    private static final int NEW = 0;
+    private static final int RUNNING = 1;
+    private static final int CLOSING = 2;
+    private static final int CLOSED = 3;
+
+    private static final int PUBLISHED = 0;
+    private static final int FULL = 1;
+    private static final int NOT_RUNNING = 2;
+
+    private static final long CLOSE_POLL_NS = TimeUnit.MICROSECONDS.toNanos(50);
+
+    private final Context ctx;
+    private final RingBuffer<IngressEvent> ring;
+    private final List<BatchEventProcessor<IngressEvent>> recoveryProcessors;
+    private final BatchEventProcessor<IngressEvent> sequencerProcessor;
+    private final IngressCounters counters = new IngressCounters();
+    private final StageFaults faults = new StageFaults();
+    private final AtomicBoolean tickPending = new AtomicBoolean();
+    // Producers between their state check and their publish; close() waits for it to reach zero so
+    // a submit that returned true is always drained. Two atomic adds per submit on a shared line:
+    // the same order of cost as the ring's own claim CAS, small next to sender recovery.
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Object lifecycleLock = new Object();
+    private final List<Thread> processorThreads = new ArrayList<>();
+    private volatile int state = NEW;
+    private volatile boolean ticking;
+    private volatile Thread tickThread;
+    private volatile Thread sequencerThread;
+
+    /**
+     * Builds the ring and its processors; no thread runs until {@link #start()}.
+     *
+     * @param ctx      configuration, concluded here.
+     * @param recovery stage 1, called concurrently from the recovery threads.
+     * @param stage    stage 2, called from the single sequencer thread.
+     */
+    public IngressPipeline(final Context ctx, final TxRecovery recovery, final SequencerStage stage)
+    {
+        this.ctx = ctx.conclude();
+        Objects.requireNonNull(recovery, "recovery");
+        Objects.requireNonNull(stage, "stage");
+
+        ring = RingBuffer.createMultiProducer(IngressEvent::new, ctx.ringSize(), WaitStrategies.create(ctx.waitStrategy()));
+        final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder();
+
+        final int shards = ctx.recoveryThreads();
+        final SequenceBarrier recoveryBarrier = ring.newBarrier();
+        recoveryProcessors = new ArrayList<>(shards);
+        final Sequence[] recoverySequences = new Sequence[shards];
+        for (int i = 0; i < shards; i++)
+        {
+            final BatchEventProcessor<IngressEvent> processor =
+                builder.build(ring, recoveryBarrier, new RecoveryHandler(i, shards, recovery, faults));
+            processor.setExceptionHandler(faults);
+            recoveryProcessors.add(processor);
+            recoverySequences[i] = processor.getSequence();
+        }
+
+        sequencerProcessor = builder.build(
+            ring,
+            ring.newBarrier(recoverySequences),
+            new SequencerHandler(stage, ctx.clock(), counters, faults, tickPending));
+        sequencerProcessor.setExceptionHandler(faults);
+        // The sequencer never passes a recovery shard, so gating producers on it alone is enough.
+        ring.addGatingSequences(sequencerProcessor.getSequence());
+    }
+
+    /**
+     * Starts the recovery threads, the sequencer thread and, when {@code tickIntervalMs > 0}, the
+     * tick thread.
+     *
+     * @throws IllegalStateException when already started or closed.
+     */
+    public void start()
+    {
+        synchronized (lifecycleLock)
+        {
+            if (NEW != state)
+            {
+                throw new IllegalStateException("ingress pipeline already started or closed");
+            }
+
+            try
+            {
+                for (int i = 0; i < recoveryProcessors.size(); i++)
+                {
+                    processorThreads.add(newThread(recoveryProcessors.get(i), RECOVERY_THREAD_PREFIX + i));
+                }
+                sequencerThread = newThread(sequencerProcessor, SEQUENCER_THREAD_NAME);
+                processorThreads.add(sequencerThread);
+                final Thread ticker = ctx.tickIntervalMs() > 0 ? newThread(this::runTicks, TICK_THREAD_NAME) : null;
+
+                for (final Thread thread : processorThreads)
+                {
+                    thread.start();
+                }
+                state = RUNNING;
+                if (null != ticker)
+                {
+                    ticking = true;
+                    tickThread = ticker;
+                    ticker.start();
+                }
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                // A thread factory failed (e.g. out of threads): leave nothing running behind.
+                state = CLOSED;
+                ticking = false;
+                recoveryProcessors.forEach(BatchEventProcessor::halt);
+                sequencerProcessor.halt();
+                throw ex;
+            }
+        }
+    }
+
+    /**
+     * Offers a raw transaction from an RPC thread. Never blocks: when the ring is full (or the
+     * pipeline is not running) it returns false at once and the caller answers
+     * {@link TxRejection#OVERLOADED}; when it returns true, exactly one method of
+     * {@code callback} will be called, on the sequencer thread.
+     *
+     * @param raw      the transaction bytes; the pipeline keeps the reference, do not modify them.
+     * @param callback how the client is answered.
+     * @return true when accepted into the ring.
+     */
+    public boolean submit(final byte[] raw, final IngressCallback callback)
+    {
+        Objects.requireNonNull(raw, "raw");
+        Objects.requireNonNull(callback, "callback");
+        final int result = publish(IngressEvent.TX, raw, callback);
+        if (PUBLISHED == result)
+        {
+            return true;
+        }
+
+        if (FULL == result)
+        {
+            counters.overloaded.increment();
+        }
+        else
+        {
+            counters.refused.increment();
+        }
+        return false;
+    }
+
+    /**
+     * Publishes a tick so the sequencer calls {@link SequencerStage#onTick}. The tick thread calls
+     * this every {@code tickIntervalMs}; the node may call it too. Ticks coalesce: while one is in
+     * the ring and not yet handled, further ticks are dropped, so ticks never fill the ring.
+     *
+     * @return true when a tick was published.
+     */
+    public boolean tick()
+    {
+        if (!tickPending.compareAndSet(false, true))
+        {
+            return false;
+        }
+        if (PUBLISHED != publish(IngressEvent.TICK, null, null))
+        {
+            tickPending.set(false);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Stops accepting submissions, stops the ticks, waits until every accepted transaction has
+     * been answered (bounded by {@code drainTimeoutMs}), then halts and joins the threads.
+     * Idempotent. Must not be called from the sequencer or tick thread (it would wait for itself).
+     */
+    @Override
+    public void close()
+    {
+        if (isPipelineThread(Thread.currentThread()))
+        {
+            throw new IllegalStateException("close() called from an ingress pipeline thread would wait for itself");
+        }
+
+        synchronized (lifecycleLock)
+        {
+            if (NEW == state)
+            {
+                state = CLOSED;
+                return;
+            }
+            if (RUNNING != state)
+            {
+                return;
+            }
+
+            state = CLOSING;
+            final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.drainTimeoutMs());
+
+            stopTicks(deadlineNs);
+            while (inFlight.get() != 0 && System.nanoTime() - deadlineNs < 0)
+            {
+                LockSupport.parkNanos(CLOSE_POLL_NS);
+            }
+
+            final long last = ring.getCursor();
+            final Sequence done = sequencerProcessor.getSequence();
+            while (done.get() < last && System.nanoTime() - deadlineNs < 0)
+            {
+                LockSupport.parkNanos(CLOSE_POLL_NS);
+            }
+            if (done.get() < last)
+            {
+                LOG.log(
+                    System.Logger.Level.WARNING,
+                    "ingress: drain timed out after {0} ms with {1} events unanswered",
+                    ctx.drainTimeoutMs(),
+                    last - done.get());
+            }
+
+            for (final BatchEventProcessor<IngressEvent> processor : recoveryProcessors)
+            {
+                processor.halt();
+            }
+            sequencerProcessor.halt();
+            for (final Thread thread : processorThreads)
+            {
+                join(thread, deadlineNs);
+            }
+            state = CLOSED;
+        }
+    }
+
+    /** True once {@link #close()} has begun. */
+    public boolean isClosed()
+    {
+        return state >= CLOSING;
+    }
+
+    /** Transactions accepted into the ring by {@link #submit}. */
+    public long submitted()
+    {
+        return counters.submitted.sum();
+    }
+
+    /** Transactions the stage admitted (callbacks answered with {@code onAdmitted}). */
+    public long admitted()
+    {
+        return counters.admitted();
+    }
+
+    /** Transactions answered with {@code onRejected}, for any reason, by either stage. */
+    public long rejected()
+    {
+        return counters.rejected();
+    }
+
+    /** Transactions answered with {@code onRejected(reason, …)}. */
+    public long rejected(final TxRejection reason)
+    {
+        return counters.rejected(reason);
+    }
+
+    /** Submissions refused because the ring was full (the caller answers OVERLOADED). */
+    public long overloaded()
+    {
+        return counters.overloaded.sum();
+    }
+
+    /** Submissions refused because the pipeline was not running (before start, during or after close). */
+    public long refused()
+    {
+        return counters.refused.sum();
+    }
+
+    /** Exceptions thrown by the recovery function, the stage or callbacks, all caught. */
+    public long stageExceptions()
+    {
+        return faults.count();
+    }
+
+    /** Ticks delivered to {@link SequencerStage#onTick}. */
+    public long ticks()
+    {
+        return counters.ticks();
+    }
+
+    /** Free ring slots right now; a gauge for metrics. */
+    public long remainingCapacity()
+    {
+        return ring.remainingCapacity();
+    }
+
+    public Context context()
+    {
+        return ctx;
+    }
+
+    private int publish(final int kind, final byte[] raw, final IngressCallback callback)
+    {
+        inFlight.getAndIncrement();
+        try
+        {
+            if (RUNNING != state)
+            {
+                return NOT_RUNNING;
+            }
+
+            final long sequence;
+            try
+            {
+                sequence = ring.tryNext();
+            }
+            catch (final InsufficientCapacityException ex)
+            {
+                return FULL;
+            }
+
+            final IngressEvent event = ring.get(sequence);
+            event.kind = kind;
+            event.raw = raw;
+            event.callback = callback;
+            if (IngressEvent.TX == kind)
+            {
+                counters.submitted.increment();
+            }
+            ring.publish(sequence);
+            return PUBLISHED;
+        }
+        finally
+        {
+            inFlight.getAndDecrement();
+        }
+    }
+
+    private void runTicks()
+    {
+        final long intervalNs = TimeUnit.MILLISECONDS.toNanos(ctx.tickIntervalMs());
+        long nextNs = System.nanoTime() + intervalNs;
+        while (ticking)
+        {
+            final long nowNs = System.nanoTime();
+            final long waitNs = nextNs - nowNs;
+            if (waitNs > 0)
+            {
+                LockSupport.parkNanos(waitNs);
+                continue;
+            }
+
+            tick();
+            nextNs += intervalNs;
+            if (nextNs - nowNs < 0)
+            {
+                nextNs = nowNs + intervalNs; // fell behind (e.g. descheduled): skip, do not burst
+            }
+        }
+    }
+
+    private void stopTicks(final long deadlineNs)
+    {
+        if (null != tickThread)
+        {
+            ticking = false;
+            LockSupport.unpark(tickThread);
+            join(tickThread, deadlineNs);
+        }
+    }
+
+    private boolean isPipelineThread(final Thread thread)
+    {
+        // Lock-free on purpose: a callback calling close() while another thread holds the lock in
+        // close() must fail fast, not deadlock the drain. Callbacks and the stage run on the
+        // sequencer thread; the recovery function is not expected to close the pipeline.
+        return thread == sequencerThread || thread == tickThread;
+    }
+
+    private Thread newThread(final Runnable task, final String name)
+    {
+        final Thread thread = ctx.threadFactory().newThread(task);
+        if (null == thread)
+        {
+            throw new IllegalStateException("thread factory returned null for " + name);
+        }
+        thread.setName(name);
+        return thread;
+    }
+
+    private static void join(final Thread thread, final long deadlineNs)
+    {
+        // Always allow a second for the halt to be noticed, even after a timed-out drain.
+        final long waitMs = Math.max(1000, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
+        try
+        {
+            thread.join(waitMs);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive())
+        {
+            LOG.log(System.Logger.Level.WARNING, "ingress: thread {0} did not stop", thread.getName());
+        }
+    }
+
+    /**
+     * Configuration of an {@link IngressPipeline}, Aeron-style: fluent setters, accessors of the
+     * same name, and {@link #conclude()} to validate.
+     */
+    public static final class Context
+    {
+        public static final int RING_SIZE_DEFAULT = 65536;
+        public static final String WAIT_STRATEGY_DEFAULT = WaitStrategies.YIELDING;
+        public static final long TICK_INTERVAL_MS_DEFAULT = 1;
+        public static final long DRAIN_TIMEOUT_MS_DEFAULT = 10_000;
+
+        private int ringSize = RING_SIZE_DEFAULT;
+        private int recoveryThreads = recoveryThreadsDefault();
+        private String waitStrategy = WAIT_STRATEGY_DEFAULT;
+        private long tickIntervalMs = TICK_INTERVAL_MS_DEFAULT;
+        private long drainTimeoutMs = DRAIN_TIMEOUT_MS_DEFAULT;
+        private LongSupplier clock = System::currentTimeMillis;
+        private ThreadFactory threadFactory = Context::daemonThread;
+
+        /** {@code max(1, cores - 1)}: one core is left for the sequencer thread. */
+        public static int recoveryThreadsDefault()
+        {
+            return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        }
+
+        /** Ring slots, a power of two; also the most transactions waiting between RPC and admission. */
+        public Context ringSize(final int ringSize)
+        {
+            this.ringSize = ringSize;
+            return this;
+        }
+
+        public int ringSize()
+        {
+            return ringSize;
+        }
+
+        /** Number of parallel sender-recovery shards (stage 1). */
+        public Context recoveryThreads(final int recoveryThreads)
+        {
+            this.recoveryThreads = recoveryThreads;
+            return this;
+        }
+
+        public int recoveryThreads()
+        {
+            return recoveryThreads;
+        }
+
+        /** A name from {@link WaitStrategies#NAMES}; {@code busy-spin} only on dedicated pinned cores. */
+        public Context waitStrategy(final String waitStrategy)
+        {
+            this.waitStrategy = waitStrategy;
+            return this;
+        }
+
+        public String waitStrategy()
+        {
+            return waitStrategy;
+        }
+
+        /** Period of the tick thread; 0 runs no tick thread (the node then calls {@link IngressPipeline#tick()}). */
+        public Context tickIntervalMs(final long tickIntervalMs)
+        {
+            this.tickIntervalMs = tickIntervalMs;
+            return this;
+        }
+
+        public long tickIntervalMs()
+        {
+            return tickIntervalMs;
+        }
+
+        /** How long {@link IngressPipeline#close()} waits for accepted transactions to be answered. */
+        public Context drainTimeoutMs(final long drainTimeoutMs)
+        {
+            this.drainTimeoutMs = drainTimeoutMs;
+            return this;
+        }
+
+        public long drainTimeoutMs()
+        {
+            return drainTimeoutMs;
+        }
+
+        /** Epoch-millisecond clock passed to {@code onTick} and {@code onEndOfBatch}; injectable for tests. */
+        public Context clock(final LongSupplier clock)
+        {
+            this.clock = clock;
+            return this;
+        }
+
+        public LongSupplier clock()
+        {
+            return clock;
+        }
+
+        /**
+         * Creates the pipeline's threads (default: daemon threads). The pipeline names every thread
+         * it gets: {@code seqnet-ingress-recovery-<i>}, {@code seqnet-ingress-sequencer},
+         * {@code seqnet-ingress-tick}.
+         */
+        public Context threadFactory(final ThreadFactory threadFactory)
+        {
+            this.threadFactory = threadFactory;
+            return this;
+        }
+
+        public ThreadFactory threadFactory()
+        {
+            return threadFactory;
+        }
+
+        /**
+         * Validates the configuration.
+         *
+         * @return this.
+         * @throws IllegalArgumentException for an invalid value.
+         */
+        public Context conclude()
+        {
+            if (ringSize < 1 || Integer.bitCount(ringSize) != 1)
+            {
+                throw new IllegalArgumentException("ringSize must be a power of two, was " + ringSize);
+            }
+            if (recoveryThreads < 1)
+            {
+                throw new IllegalArgumentException("recoveryThreads must be at least 1, was " + recoveryThreads);
+            }
+            if (!WaitStrategies.NAMES.contains(Objects.requireNonNull(waitStrategy, "waitStrategy")))
+            {
+                throw new IllegalArgumentException(
+                    "unknown wait strategy '" + waitStrategy + "', expected one of " + WaitStrategies.NAMES);
+            }
+            if (tickIntervalMs < 0)
+            {
+                throw new IllegalArgumentException("tickIntervalMs must be >= 0, was " + tickIntervalMs);
+            }
+            if (drainTimeoutMs <= 0)
+            {
+                throw new IllegalArgumentException("drainTimeoutMs must be > 0, was " + drainTimeoutMs);
+            }
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(threadFactory, "threadFactory");
+            return this;
+        }
+
+        private static Thread daemonThread(final Runnable task)
+        {
+            final Thread thread = new Thread(task);
+            thread.setDaemon(true);
+            return thread;
+        }
+    }
+}

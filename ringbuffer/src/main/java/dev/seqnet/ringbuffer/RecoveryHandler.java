@@ -1,0 +1,67 @@
+package dev.seqnet.ringbuffer;
+
+import com.lmax.disruptor.EventHandler;
+import dev.seqnet.chain.tx.EthTransaction;
+import dev.seqnet.chain.tx.TxDecodeException;
+import dev.seqnet.chain.tx.TxRejection;
+
+/**
+ * Stage 1 shard {@code ordinal} of {@code shards}: recovers the transactions whose sequence
+ * satisfies {@code sequence % shards == ordinal} and skips the rest. Disruptor 4 dropped
+ * {@code WorkerPool}; striding by sequence gives every slot exactly one owner without any
+ * coordination between the shards, and the sequencer's barrier waits for all of them.
+ */
+final class RecoveryHandler implements EventHandler<IngressEvent>
+{
+    private final int ordinal;
+    private final int shards;
+    private final TxRecovery recovery;
+    private final StageFaults faults;
+
+    RecoveryHandler(final int ordinal, final int shards, final TxRecovery recovery, final StageFaults faults)
+    {
+        this.ordinal = ordinal;
+        this.shards = shards;
+        this.recovery = recovery;
+        this.faults = faults;
+    }
+
+    static boolean owns(final long sequence, final int ordinal, final int shards)
+    {
+        return sequence % shards == ordinal;
+    }
+
+    @Override
+    public void onEvent(final IngressEvent event, final long sequence, final boolean endOfBatch)
+    {
+        if (event.kind != IngressEvent.TX || !owns(sequence, ordinal, shards))
+        {
+            return;
+        }
+
+        try
+        {
+            final EthTransaction tx = recovery.recover(event.raw);
+            if (null == tx)
+            {
+                faults.record("TxRecovery (returned null)", new NullPointerException("TxRecovery returned null"));
+                event.reject(IngressPipeline.INTERNAL_ERROR, "internal error: transaction recovery returned nothing");
+            }
+            else
+            {
+                event.tx = tx;
+            }
+        }
+        catch (final TxDecodeException ex)
+        {
+            final TxRejection reason = null == ex.reason() ? TxRejection.MALFORMED_RLP : ex.reason();
+            event.reject(reason, null == ex.getMessage() ? reason.message() : ex.getMessage());
+        }
+        catch (final Throwable ex)
+        {
+            // A decoder bug (or a StackOverflowError on hostile nesting) must cost one answer, not the stage.
+            faults.record("TxRecovery", ex);
+            event.reject(IngressPipeline.INTERNAL_ERROR, "internal error: transaction recovery failed: " + ex);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.seqnet.ringbuffer;
+
+import dev.seqnet.chain.tx.EthTransaction;
+import dev.seqnet.chain.tx.TxRejection;
+
+/**
+ * Stage 2 of the ingress pipeline, implemented by the node: the single writer that owns the
+ * mempool and cuts blocks. Every method is called from one and the same thread, in ring order,
+ * so an implementation needs no locks. Exceptions are caught, counted and logged by the pipeline.
+ */
+public interface SequencerStage
+{
+    /**
+     * Admits a recovered transaction into the mempool.
+     *
+     * @param tx a transaction whose signature checked out in stage 1.
+     * @return null when admitted, otherwise the reason it was refused.
+     */
+    TxRejection onTransaction(EthTransaction tx);
+
+    /**
+     * Called after the last event of each batch that offered at least one transaction to
+     * {@link #onTransaction}: the moment to cut a block from what is waiting, which batches
+     * naturally under load and cuts at once when idle.
+     *
+     * @param nowMs the pipeline clock, epoch milliseconds.
+     */
+    void onEndOfBatch(long nowMs);
+
+    /**
+     * Called on every tick, including when no transactions arrive, so timers (empty blocks,
+     * deadlines) fire on time.
+     *
+     * @param nowMs the pipeline clock, epoch milliseconds.
+     */
+    void onTick(long nowMs);
+}

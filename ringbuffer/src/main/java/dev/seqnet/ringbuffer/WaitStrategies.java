@@ -1,0 +1,57 @@
+package dev.seqnet.ringbuffer;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+
+import java.util.List;
+
+/**
+ * Disruptor wait strategies by configuration name, so the node's config file can choose one.
+ * <ul>
+ *   <li>{@code yielding} (default): spins briefly then {@code Thread.yield()}; low latency and
+ *   polite enough to share cores.</li>
+ *   <li>{@code sleeping}: spins, yields, then parks ~100 µs; least CPU when idle, higher latency.</li>
+ *   <li>{@code blocking}: lock and condition; producers signal on every publish.</li>
+ *   <li>{@code busy-spin}: never gives the core up. Only for consumer threads pinned to dedicated
+ *   cores: with more busy threads than cores everything stalls.</li>
+ * </ul>
+ */
+public final class WaitStrategies
+{
+    public static final String YIELDING = "yielding";
+    public static final String SLEEPING = "sleeping";
+    public static final String BLOCKING = "blocking";
+    public static final String BUSY_SPIN = "busy-spin";
+
+    /** Every accepted name. */
+    public static final List<String> NAMES = List.of(YIELDING, SLEEPING, BLOCKING, BUSY_SPIN);
+
+    private WaitStrategies()
+    {
+    }
+
+    /**
+     * A new wait strategy (they hold state, so never share one between rings).
+     *
+     * @throws IllegalArgumentException for a name not in {@link #NAMES}.
+     */
+    public static WaitStrategy create(final String name)
+    {
+        switch (name)
+        {
+            case YIELDING:
+                return new YieldingWaitStrategy();
+            case SLEEPING:
+                return new SleepingWaitStrategy();
+            case BLOCKING:
+                return new BlockingWaitStrategy();
+            case BUSY_SPIN:
+                return new BusySpinWaitStrategy();
+            default:
+                throw new IllegalArgumentException("unknown wait strategy '" + name + "', expected one of " + NAMES);
+        }
+    }
+}
