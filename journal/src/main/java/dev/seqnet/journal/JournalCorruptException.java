@@ -16,7 +16,7 @@ public final class JournalCorruptException extends RuntimeException
     private final long index;
     private final File file;
 
-    JournalCorruptException(final long index, final File file, final String reason)
+    public JournalCorruptException(final long index, final File file, final String reason)
     {
         this(index, file, reason, null);
     }

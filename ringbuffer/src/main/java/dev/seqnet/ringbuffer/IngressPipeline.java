@@ -27,10 +27,9 @@ public final class IngressPipeline implements AutoCloseable
 {
     /**
      * The reason given to a client whose transaction hit an internal failure (the recovery function
-     * or the stage threw): {@link TxRejection} has no internal-error value, and "retry" is the
-     * honest answer when the node, not the transaction, failed.
+     * or the stage threw): the node, not the transaction, failed, and nothing was admitted.
      */
-    public static final TxRejection INTERNAL_ERROR = TxRejection.OVERLOADED;
+    public static final TxRejection INTERNAL_ERROR = TxRejection.INTERNAL_ERROR;
 
     public static final String RECOVERY_THREAD_PREFIX = "seqnet-ingress-recovery-";
     public static final String SEQUENCER_THREAD_NAME = "seqnet-ingress-sequencer";

@@ -30,7 +30,8 @@ public enum TxRejection
     REPLACEMENT_UNDERPRICED("replacement transaction underpriced: needs a fee bump of at least 10%"),
     ACCOUNT_LIMIT("account limit exceeded: too many pending and queued transactions for this sender"),
     POOL_FULL("txpool is full"),
-    OVERLOADED("node overloaded: ingress ring buffer is full, retry");
+    OVERLOADED("node overloaded: ingress ring buffer is full, retry"),
+    INTERNAL_ERROR("internal error while admitting the transaction; it was not admitted");
 
     private final String message;
 

@@ -1,0 +1,175 @@
+package dev.seqnet.node;
+
+import dev.seqnet.chain.Address;
+import dev.seqnet.chain.Hex;
+import dev.seqnet.chain.crypto.SequencerKey;
+import dev.seqnet.chain.tx.TxDecoder;
+import dev.seqnet.journal.Journal;
+import dev.seqnet.journal.JournalReader;
+import dev.seqnet.node.config.Genesis;
+import dev.seqnet.node.config.KeyFile;
+import dev.seqnet.node.config.NodeConfig;
+import dev.seqnet.node.core.JournalRecovery;
+import dev.seqnet.node.core.SequencerCore;
+import dev.seqnet.node.rpc.JsonRpcServer;
+import dev.seqnet.node.rpc.RpcMethods;
+import dev.seqnet.node.rpc.Subscriptions;
+import dev.seqnet.node.state.ChainView;
+import dev.seqnet.ordering.mempool.Mempool;
+import dev.seqnet.ordering.exec.NativeLedger;
+import dev.seqnet.ringbuffer.IngressPipeline;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * One sequencer member, wired: journal recovery, then the Disruptor ingress pipeline whose final
+ * stage is the {@link SequencerCore}, then JSON-RPC. {@link #close()} stops intake first and the
+ * journal last, so nothing acknowledged is lost.
+ */
+public final class SequencerNode implements AutoCloseable
+{
+    private final NodeConfig config;
+    private final Genesis genesis;
+    private final ChainView view = new ChainView();
+    private Journal journal;
+    private IngressPipeline pipeline;
+    private Vertx vertx;
+    private Subscriptions subscriptions;
+    private JsonRpcServer rpc;
+    private SequencerCore core;
+    private JournalRecovery.Result recovery;
+    private int rpcPort;
+
+    private SequencerNode(final NodeConfig config, final Genesis genesis)
+    {
+        this.config = config;
+        this.genesis = genesis;
+    }
+
+    /** Loads config, genesis and key, recovers from the journal and starts serving. */
+    public static SequencerNode start(final NodeConfig config) throws Exception
+    {
+        final Genesis genesis = Genesis.load(config.genesisPath());
+        final SequencerNode node = new SequencerNode(config, genesis);
+        try
+        {
+            node.startComponents();
+        }
+        catch (final Exception | Error e)
+        {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    private void startComponents() throws Exception
+    {
+        final SequencerKey key = KeyFile.load(config.keyPath());
+        if (genesis.memberByPublicKey(key.publicKey()) == null)
+        {
+            throw new IllegalStateException("key " + Hex.encode(key.publicKey()) + " is not a member in " + config.genesisPath());
+        }
+        final Map<Address, BigInteger> alloc = genesis.allocations();
+        final Address feeRecipient = genesis.feeRecipientAddress();
+        final NativeLedger ledger = new NativeLedger(alloc, feeRecipient);
+        final Mempool mempool = new Mempool(new Mempool.Context()
+            .accountSlots(config.mempool.accountSlots)
+            .globalSlots(config.mempool.globalSlots)
+            .accountState(ledger));
+        final Path journalDir = config.dataPath().resolve("journal");
+        journal = Journal.open(new Journal.Context().dir(journalDir).syncOnAppend(config.journal.syncOnAppend));
+        core = new SequencerCore(key, mempool, ledger, journal, view, feeRecipient,
+            new BigInteger(config.block.l1FeeRate), config.block.minIntervalMs, config.block.maxIntervalMs, genesis.timestamp);
+        for (final Address address : alloc.keySet())
+        {
+            core.publishAccount(address);
+        }
+        core.publishAccount(feeRecipient);
+
+        final TxDecoder decoder = new TxDecoder(genesis.chainId);
+        try (JournalReader reader = journal.newReader())
+        {
+            recovery = new JournalRecovery(decoder, ledger, mempool, core, view).recover(reader);
+        }
+
+        final int cores = Runtime.getRuntime().availableProcessors();
+        pipeline = new IngressPipeline(new IngressPipeline.Context()
+            .ringSize(config.ingress.ringSize)
+            .recoveryThreads(config.ingress.recoveryThreads > 0 ? config.ingress.recoveryThreads : Math.max(1, cores - 1))
+            .waitStrategy(config.ingress.waitStrategy)
+            .tickIntervalMs(config.ingress.tickIntervalMs), decoder::decode, core);
+        pipeline.start();
+
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Math.min(2, cores))).setWorkerPoolSize(2));
+        subscriptions = new Subscriptions(view, vertx.getOrCreateContext());
+        rpc = new JsonRpcServer(vertx, new RpcMethods(genesis, view, pipeline, subscriptions), subscriptions, config.rpc);
+        rpcPort = rpc.start();
+    }
+
+    public int rpcPort()
+    {
+        return rpcPort;
+    }
+
+    public String rpcUrl()
+    {
+        return "http://" + config.rpc.host + ":" + rpcPort;
+    }
+
+    public ChainView view()
+    {
+        return view;
+    }
+
+    public Genesis genesis()
+    {
+        return genesis;
+    }
+
+    public JournalRecovery.Result recovery()
+    {
+        return recovery;
+    }
+
+    public IngressPipeline pipeline()
+    {
+        return pipeline;
+    }
+
+    @Override
+    public void close()
+    {
+        if (rpc != null)
+        {
+            rpc.close();
+        }
+        if (subscriptions != null)
+        {
+            subscriptions.close();
+        }
+        if (pipeline != null)
+        {
+            pipeline.close();
+        }
+        if (vertx != null)
+        {
+            try
+            {
+                vertx.close().toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            catch (final Exception ignore)
+            {
+                // shutting down anyway
+            }
+        }
+        if (journal != null)
+        {
+            journal.close();
+        }
+    }
+}

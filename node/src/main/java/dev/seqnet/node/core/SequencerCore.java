@@ -1,0 +1,223 @@
+package dev.seqnet.node.core;
+
+import dev.seqnet.chain.Address;
+import dev.seqnet.chain.ChainConstants;
+import dev.seqnet.chain.block.BlockCodec;
+import dev.seqnet.chain.block.BlockSealer;
+import dev.seqnet.chain.block.L2Block;
+import dev.seqnet.chain.block.L2Header;
+import dev.seqnet.chain.block.TxMerkle;
+import dev.seqnet.chain.crypto.SequencerKey;
+import dev.seqnet.chain.tx.EthTransaction;
+import dev.seqnet.chain.tx.TxRejection;
+import dev.seqnet.codecs.AdmittedTxEncoder;
+import dev.seqnet.codecs.MessageHeaderEncoder;
+import dev.seqnet.journal.Journal;
+import dev.seqnet.node.state.ChainView;
+import dev.seqnet.ordering.BaseFee;
+import dev.seqnet.ordering.BlockBuilder;
+import dev.seqnet.ordering.BuiltBlock;
+import dev.seqnet.ordering.mempool.Mempool;
+import dev.seqnet.ordering.exec.NativeLedger;
+import dev.seqnet.ringbuffer.SequencerStage;
+import org.agrona.ExpandableArrayBuffer;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The single-writer heart of a member: admits recovered transactions into the mempool (journaling
+ * each before the client hears "accepted"), and cuts blocks as soon as transactions wait, at most
+ * once per {@code minIntervalMs}, with an empty block at least every {@code maxIntervalMs}. A block
+ * is journaled before it is committed to the ledger and made visible. Runs only on the Disruptor's
+ * final stage thread; time is the {@code nowMs} the pipeline passes in.
+ */
+public final class SequencerCore implements SequencerStage
+{
+    private final SequencerKey key;
+    private final Mempool mempool;
+    private final NativeLedger ledger;
+    private final BlockBuilder builder;
+    private final Journal journal;
+    private final ChainView view;
+    private final Address feeRecipient;
+    private final BigInteger l1FeeRate;
+    private final long minIntervalMs;
+    private final long maxIntervalMs;
+    private final long genesisTimestamp;
+
+    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64 * 1024);
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final AdmittedTxEncoder admittedEncoder = new AdmittedTxEncoder();
+    private final BlockCodec blockCodec = new BlockCodec();
+    private final byte[] senderScratch = new byte[20];
+
+    private L2Block head;
+    private long admissionSeq;
+    private long lastBlockMs = Long.MIN_VALUE;
+    private boolean txsWaiting;
+    private long blocksProduced;
+    private long txsFinalized;
+
+    public SequencerCore(
+        final SequencerKey key,
+        final Mempool mempool,
+        final NativeLedger ledger,
+        final Journal journal,
+        final ChainView view,
+        final Address feeRecipient,
+        final BigInteger l1FeeRate,
+        final long minIntervalMs,
+        final long maxIntervalMs,
+        final long genesisTimestamp)
+    {
+        this.key = key;
+        this.mempool = mempool;
+        this.ledger = ledger;
+        this.builder = new BlockBuilder(mempool, ledger);
+        this.journal = journal;
+        this.view = view;
+        this.feeRecipient = feeRecipient;
+        this.l1FeeRate = l1FeeRate;
+        this.minIntervalMs = minIntervalMs;
+        this.maxIntervalMs = maxIntervalMs;
+        this.genesisTimestamp = genesisTimestamp;
+    }
+
+    /** Sets the state recovered from the journal before the pipeline starts. */
+    public void recovered(final L2Block head, final long nextAdmissionSeq)
+    {
+        this.head = head;
+        this.admissionSeq = nextAdmissionSeq;
+        this.txsWaiting = mempool.size() > 0;
+    }
+
+    @Override
+    public TxRejection onTransaction(final EthTransaction tx)
+    {
+        final TxRejection rejection = mempool.add(tx);
+        if (rejection != null)
+        {
+            return rejection;
+        }
+        journalAdmitted(tx);
+        view.onPending(tx);
+        view.putPendingNonce(tx.sender(), mempool.pendingNonce(tx.sender()));
+        txsWaiting = true;
+        return null;
+    }
+
+    @Override
+    public void onEndOfBatch(final long nowMs)
+    {
+        maybeCut(nowMs);
+    }
+
+    @Override
+    public void onTick(final long nowMs)
+    {
+        maybeCut(nowMs);
+    }
+
+    private void maybeCut(final long nowMs)
+    {
+        final long since = lastBlockMs == Long.MIN_VALUE ? Long.MAX_VALUE : nowMs - lastBlockMs;
+        if ((txsWaiting && since >= minIntervalMs) || since >= maxIntervalMs)
+        {
+            produce(nowMs);
+        }
+    }
+
+    /** Builds, signs, journals, commits and publishes the next block. */
+    public L2Block produce(final long nowMs)
+    {
+        final long height = head == null ? 1 : head.header().height() + 1;
+        final long baseFee = head == null ?
+            ChainConstants.INITIAL_BASE_FEE : BaseFee.next(head.baseFee(), head.gasUsed(), ChainConstants.BLOCK_GAS_LIMIT);
+        final BuiltBlock built = builder.build(height, baseFee);
+        final List<EthTransaction> txs = built.transactions();
+        boolean committed = false;
+        try
+        {
+            final List<byte[]> raws = new ArrayList<>(txs.size());
+            final List<Address> senders = new ArrayList<>(txs.size());
+            for (final EthTransaction tx : txs)
+            {
+                raws.add(tx.raw());
+                senders.add(tx.sender());
+            }
+            final long prevTimestamp = head == null ? genesisTimestamp : head.header().timestamp();
+            final long timestamp = Math.max(prevTimestamp, nowMs / 1000);
+            final byte[] prevHash = head == null ? new byte[32] : head.hash();
+            final L2Header header = new L2Header(
+                height, prevHash, built.stateRoot(), l1FeeRate, TxMerkle.rootOfRawTxs(raws), timestamp);
+            final L2Block block = BlockSealer.seal(header, key, built.gasUsed(), baseFee, raws, senders);
+
+            final int length = blockCodec.encode(block, buffer, 0);
+            journal.append(buffer, 0, length);
+
+            builder.commit(built);
+            committed = true;
+            publish(block, txs, true);
+            head = block;
+            lastBlockMs = nowMs;
+            blocksProduced++;
+            txsFinalized += txs.size();
+            // A block that ran out of gas leaves executable work behind: cut again at once.
+            txsWaiting = mempool.pendingCount() > 0 && built.gasUsed() + ChainConstants.TX_BASE_GAS > ChainConstants.BLOCK_GAS_LIMIT;
+            return block;
+        }
+        finally
+        {
+            if (!committed)
+            {
+                builder.abandon(built);
+            }
+        }
+    }
+
+    /** Updates the read model for a committed block: accounts touched, pending nonces, indexes. */
+    public void publish(final L2Block block, final List<EthTransaction> txs, final boolean notify)
+    {
+        for (final EthTransaction tx : txs)
+        {
+            publishAccount(tx.sender());
+            publishAccount(tx.to());
+            view.putPendingNonce(tx.sender(), mempool.pendingNonce(tx.sender()));
+        }
+        publishAccount(feeRecipient);
+        view.onBlock(block, txs, notify);
+    }
+
+    public void publishAccount(final Address address)
+    {
+        view.putAccount(address, ledger.nonce(address), ledger.balance(address));
+    }
+
+    private void journalAdmitted(final EthTransaction tx)
+    {
+        admittedEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .admissionSeq(admissionSeq++)
+            .putHash(tx.hash(), 0, 32);
+        tx.sender().copyTo(senderScratch, 0);
+        admittedEncoder.putSender(senderScratch, 0, 20);
+        admittedEncoder.putRaw(tx.raw(), 0, tx.raw().length);
+        journal.append(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + admittedEncoder.encodedLength());
+    }
+
+    public L2Block head()
+    {
+        return head;
+    }
+
+    public long blocksProduced()
+    {
+        return blocksProduced;
+    }
+
+    public long txsFinalized()
+    {
+        return txsFinalized;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.seqnet.node.replay;
+
+import dev.seqnet.chain.Address;
+import dev.seqnet.chain.Hex;
+import dev.seqnet.chain.block.BlockVerifier;
+import dev.seqnet.chain.block.L2Block;
+import dev.seqnet.chain.tx.EthTransaction;
+import dev.seqnet.chain.tx.TxDecoder;
+import dev.seqnet.journal.JournalReader;
+import dev.seqnet.node.config.Genesis;
+import dev.seqnet.node.core.BlockApplier;
+import dev.seqnet.node.core.BlockRejectedException;
+import dev.seqnet.node.core.JournalScanner;
+import dev.seqnet.ordering.exec.NativeLedger;
+
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * {@code sequencer replay}: re-executes a member's journaled blocks from genesis on a fresh ledger
+ * and checks every header hash, merkle root, prev_hash link, timestamp, block signature and state
+ * root. Blocks below {@code from} are re-executed (their state is needed) and checked too but not
+ * printed; the replay stops after {@code to}. With {@code verifyTxSignatures} every transaction's
+ * sender is recovered again and compared with the journaled one.
+ */
+public final class Replayer implements JournalScanner.Visitor
+{
+    /** What a replay covered. */
+    public record Summary(long blocks, long transactions, long headHeight, byte[] headHash, long elapsedNanos)
+    {
+        public double txPerSecond()
+        {
+            return elapsedNanos == 0 ? 0 : transactions * 1e9 / elapsedNanos;
+        }
+    }
+
+    private final Genesis genesis;
+    private final BlockApplier applier;
+    private final long from;
+    private final long to;
+    private final boolean verifyTxSignatures;
+    private final PrintStream out;
+    private final byte[][] memberKeys;
+
+    private L2Block head;
+    private long blocks;
+    private long transactions;
+    private long admitted;
+
+    public Replayer(final Genesis genesis, final long from, final long to, final boolean verifyTxSignatures, final PrintStream out)
+    {
+        this.genesis = genesis;
+        this.applier = new BlockApplier(
+            new TxDecoder(genesis.chainId), new NativeLedger(genesis.allocations(), genesis.feeRecipientAddress()));
+        this.from = from;
+        this.to = to;
+        this.verifyTxSignatures = verifyTxSignatures;
+        this.out = out;
+        this.memberKeys = new byte[genesis.members.size()][];
+        for (int i = 0; i < memberKeys.length; i++)
+        {
+            memberKeys[i] = Hex.decode(genesis.members.get(i).publicKey);
+        }
+    }
+
+    /** @throws BlockRejectedException naming the first block that does not verify. */
+    public Summary run(final JournalReader reader) throws Exception
+    {
+        final long start = System.nanoTime();
+        try
+        {
+            new JournalScanner().scan(reader, this);
+        }
+        catch (final StopReplay ignore)
+        {
+            // reached --to
+        }
+        final long elapsed = System.nanoTime() - start;
+        return new Summary(blocks, transactions, head == null ? 0 : head.header().height(),
+            head == null ? new byte[32] : head.hash(), elapsed);
+    }
+
+    public long admittedEntries()
+    {
+        return admitted;
+    }
+
+    @Override
+    public void onAdmitted(final long index, final long admissionSeq, final byte[] hash, final Address sender, final byte[] raw)
+    {
+        admitted++;
+    }
+
+    @Override
+    public void onBlock(final long index, final L2Block block) throws Exception
+    {
+        final long height = block.header().height();
+        if (height > to)
+        {
+            throw new StopReplay();
+        }
+        final long expectedHeight = head == null ? 1 : head.header().height() + 1;
+        if (height != expectedHeight)
+        {
+            throw new BlockRejectedException(height, "expected height " + expectedHeight + " next in the journal");
+        }
+        final String problem = verifyAgainstMembers(block);
+        if (problem != null)
+        {
+            throw new BlockRejectedException(height, problem);
+        }
+        final List<EthTransaction> txs = applier.apply(block, verifyTxSignatures);
+        head = block;
+        if (height >= from)
+        {
+            blocks++;
+            transactions += txs.size();
+            if (out != null)
+            {
+                out.printf("block %d hash %s prev %s txs %d gas %d base_fee %d ts %d state_root %s ok%n",
+                    height, Hex.encode(block.hash()), Hex.encode(block.header().prevHash()), txs.size(), block.gasUsed(),
+                    block.baseFee(), block.header().timestamp(), Hex.encode(block.header().stateRoot()));
+            }
+        }
+    }
+
+    /** Null when some genesis member's key verifies the block (single-member: member 0). */
+    private String verifyAgainstMembers(final L2Block block)
+    {
+        final byte[] prevHash = head == null ? new byte[32] : head.hash();
+        final long prevTs = head == null ? genesis.timestamp : head.header().timestamp();
+        String first = null;
+        for (final byte[] key : memberKeys)
+        {
+            final String problem = BlockVerifier.verify(block, prevHash, prevTs, key);
+            if (problem == null)
+            {
+                return null;
+            }
+            if (first == null)
+            {
+                first = problem;
+            }
+        }
+        return first;
+    }
+
+    /** Unwinds the scan once {@code --to} is passed. */
+    private static final class StopReplay extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        StopReplay()
+        {
+            super(null, null, false, false);
+        }
+    }
+}
