@@ -18,7 +18,7 @@ public final class RpcClient
 {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final URI uri;
     private long nextId = 1;
 
@@ -30,7 +30,16 @@ public final class RpcClient
     /** Calls and returns {@code result}; a JSON-RPC error becomes an {@link IOException} with its code. */
     public JsonNode call(final String method, final Object... params) throws IOException, InterruptedException
     {
-        final JsonNode response = MAPPER.readTree(send(request(method, params)).join());
+        final String body;
+        try
+        {
+            body = send(request(method, params)).join();
+        }
+        catch (final java.util.concurrent.CompletionException e)
+        {
+            throw e.getCause() instanceof IOException ? (IOException)e.getCause() : new IOException(e.getCause());
+        }
+        final JsonNode response = MAPPER.readTree(body);
         final JsonNode error = response.get("error");
         if (error != null)
         {

@@ -31,6 +31,11 @@ public final class SequencerCli implements Runnable
 
     public static void main(final String[] args)
     {
+        // SLF4J (Chronicle's logging): warnings and errors to stderr, one line each, unless overridden.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null)
+        {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         System.exit(execute(args));
     }
 

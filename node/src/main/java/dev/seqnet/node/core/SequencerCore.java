@@ -122,6 +122,12 @@ public final class SequencerCore implements SequencerStage
 
     private void maybeCut(final long nowMs)
     {
+        if (lastBlockMs != Long.MIN_VALUE && nowMs < lastBlockMs)
+        {
+            // The wall clock stepped back (NTP): re-anchor the intervals rather than stall until it
+            // catches up. Header timestamps still never decrease (see produce).
+            lastBlockMs = nowMs;
+        }
         final long since = lastBlockMs == Long.MIN_VALUE ? Long.MAX_VALUE : nowMs - lastBlockMs;
         if ((txsWaiting && since >= minIntervalMs) || since >= maxIntervalMs)
         {

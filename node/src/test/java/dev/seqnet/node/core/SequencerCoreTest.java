@@ -1,0 +1,154 @@
+package dev.seqnet.node.core;
+
+import dev.seqnet.chain.Address;
+import dev.seqnet.chain.ChainConstants;
+import dev.seqnet.chain.block.BlockVerifier;
+import dev.seqnet.chain.block.L2Block;
+import dev.seqnet.chain.crypto.SequencerKey;
+import dev.seqnet.chain.tx.EthTransaction;
+import dev.seqnet.chain.tx.TxDecoder;
+import dev.seqnet.chain.tx.TxRejection;
+import dev.seqnet.chain.tx.TxSigner;
+import dev.seqnet.journal.Journal;
+import dev.seqnet.node.config.DevAccounts;
+import dev.seqnet.node.state.ChainView;
+import dev.seqnet.ordering.exec.NativeLedger;
+import dev.seqnet.ordering.mempool.Mempool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The block-cutting rules and block contents, driven with explicit times: no threads, no clock. */
+class SequencerCoreTest
+{
+    private static final long CHAIN_ID = 5115;
+    private static final long T0 = 1_800_000_000_000L;
+    private static final Address SINK = Address.fromHex("0x000000000000000000000000000000000000dead");
+
+    @TempDir
+    Path dir;
+    private Journal journal;
+    private final TxDecoder decoder = new TxDecoder(CHAIN_ID);
+    private final SequencerKey key = SequencerKey.generate(new SecureRandom());
+    private final ChainView view = new ChainView();
+
+    @AfterEach
+    void close()
+    {
+        if (journal != null)
+        {
+            journal.close();
+        }
+    }
+
+    private SequencerCore core(final long minIntervalMs, final long maxIntervalMs)
+    {
+        final Map<Address, BigInteger> alloc = new TreeMap<>();
+        for (int i = 0; i < DevAccounts.COUNT; i++)
+        {
+            alloc.put(DevAccounts.address(i), new BigInteger("10000000000000000000000"));
+        }
+        final NativeLedger ledger = new NativeLedger(alloc, SINK);
+        final Mempool mempool = new Mempool(new Mempool.Context().accountState(ledger));
+        journal = Journal.open(new Journal.Context().dir(dir.resolve("journal")));
+        final SequencerCore core = new SequencerCore(key, mempool, ledger, journal, view, SINK, BigInteger.ONE,
+            minIntervalMs, maxIntervalMs, T0 / 1000);
+        core.recovered(null, 0);
+        return core;
+    }
+
+    private EthTransaction tx(final int account, final long nonce) throws Exception
+    {
+        return decoder.decode(TxSigner.signDynamicFee(CHAIN_ID, nonce, 1_000_000L, 2_000_000_000L, 21_000, SINK,
+            BigInteger.ONE, new byte[0], DevAccounts.privateKey(account)));
+    }
+
+    @Test
+    void cutsAsSoonAsTransactionsWaitAndAnEmptyBlockAtMaxInterval() throws Exception
+    {
+        final SequencerCore core = core(0, 1000);
+        core.onTick(T0);
+        assertEquals(1, view.headHeight(), "the first tick starts the chain");
+        assertEquals(0, view.head().txCount());
+
+        core.onTick(T0 + 999);
+        assertEquals(1, view.headHeight(), "no empty block before max_interval_ms");
+        core.onTick(T0 + 1000);
+        assertEquals(2, view.headHeight(), "an empty block at max_interval_ms");
+
+        assertNull(core.onTransaction(tx(0, 0)));
+        core.onEndOfBatch(T0 + 1001);
+        assertEquals(3, view.headHeight(), "a block right after the batch that admitted a transaction");
+        assertEquals(1, view.head().txCount());
+        core.onEndOfBatch(T0 + 1002);
+        core.onTick(T0 + 1003);
+        assertEquals(3, view.headHeight(), "nothing waiting, no block");
+    }
+
+    @Test
+    void minIntervalRateLimitsBlocks() throws Exception
+    {
+        final SequencerCore core = core(50, 1000);
+        core.onTick(T0);
+        core.onTransaction(tx(0, 0));
+        core.onEndOfBatch(T0 + 10);
+        assertEquals(1, view.headHeight(), "waits for min_interval_ms");
+        core.onTransaction(tx(0, 1));
+        core.onTick(T0 + 49);
+        assertEquals(1, view.headHeight());
+        core.onTick(T0 + 50);
+        assertEquals(2, view.headHeight());
+        assertEquals(2, view.head().txCount(), "both waiting transactions in one block");
+    }
+
+    @Test
+    void headersChainSignVerifyAndTimestampsNeverDecrease() throws Exception
+    {
+        final SequencerCore core = core(0, 1000);
+        core.onTick(T0 + 5_000);
+        core.onTransaction(tx(1, 0));
+        core.onEndOfBatch(T0 + 1_000); // the clock stepped back
+        final L2Block first = view.block(1);
+        final L2Block second = view.block(2);
+        assertEquals((T0 + 5_000) / 1000, second.header().timestamp(), "timestamp held, not decreased");
+        assertNull(BlockVerifier.verify(second, first.hash(), first.header().timestamp(), key.publicKey()));
+        assertEquals(ChainConstants.INITIAL_BASE_FEE, first.baseFee());
+        assertEquals(ChainConstants.INITIAL_BASE_FEE * 7 / 8, second.baseFee(), "an empty parent lowers the base fee by 1/8");
+        assertEquals(21_000, second.gasUsed());
+    }
+
+    @Test
+    void aFullBlockLeavesTheRestForTheNextBlockAtOnce() throws Exception
+    {
+        final SequencerCore core = core(0, 1000);
+        core.onTick(T0);
+        int admitted = 0;
+        for (int nonce = 0; nonce < 50; nonce++)
+        {
+            for (int a = 0; a < DevAccounts.COUNT; a++)
+            {
+                final TxRejection r = core.onTransaction(tx(a, nonce));
+                assertNull(r);
+                admitted++;
+            }
+        }
+        core.onEndOfBatch(T0 + 1);
+        final int perBlock = (int)(ChainConstants.BLOCK_GAS_LIMIT / 21_000);
+        assertEquals(perBlock, view.head().txCount(), "a block holds 10,000,000 / 21,000 transfers");
+        core.onTick(T0 + 2);
+        assertEquals(3, view.headHeight(), "the leftover is cut on the next tick, not after max_interval_ms");
+        assertEquals(admitted - perBlock, view.head().txCount());
+        assertTrue(view.block(2).baseFee() < view.block(3).baseFee(), "a full parent raises the base fee");
+        assertEquals(0, view.pendingCount());
+    }
+}
