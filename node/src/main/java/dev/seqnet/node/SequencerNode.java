@@ -35,6 +35,7 @@ public final class SequencerNode implements AutoCloseable
     private final NodeConfig config;
     private final Genesis genesis;
     private final ChainView view = new ChainView();
+    private DataDirLock dataLock;
     private Journal journal;
     private IngressPipeline pipeline;
     private Vertx vertx;
@@ -81,6 +82,7 @@ public final class SequencerNode implements AutoCloseable
             .accountSlots(config.mempool.accountSlots)
             .globalSlots(config.mempool.globalSlots)
             .accountState(ledger));
+        dataLock = DataDirLock.acquire(config.dataPath());
         final Path journalDir = config.dataPath().resolve("journal");
         journal = Journal.open(new Journal.Context().dir(journalDir).syncOnAppend(config.journal.syncOnAppend));
         core = new SequencerCore(key, mempool, ledger, journal, view, feeRecipient,
@@ -103,12 +105,13 @@ public final class SequencerNode implements AutoCloseable
             .recoveryThreads(config.ingress.recoveryThreads > 0 ? config.ingress.recoveryThreads : Math.max(1, cores - 1))
             .waitStrategy(config.ingress.waitStrategy)
             .tickIntervalMs(config.ingress.tickIntervalMs), decoder::decode, core);
-        pipeline.start();
 
+        // Bind RPC before the pipeline produces anything: a port clash must fail the start cleanly.
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Math.min(2, cores))).setWorkerPoolSize(2));
         subscriptions = new Subscriptions(view, vertx.getOrCreateContext());
         rpc = new JsonRpcServer(vertx, new RpcMethods(genesis, view, pipeline, subscriptions), subscriptions, config.rpc);
         rpcPort = rpc.start();
+        pipeline.start();
     }
 
     public int rpcPort()
@@ -170,6 +173,10 @@ public final class SequencerNode implements AutoCloseable
         if (journal != null)
         {
             journal.close();
+        }
+        if (dataLock != null)
+        {
+            dataLock.close();
         }
     }
 }

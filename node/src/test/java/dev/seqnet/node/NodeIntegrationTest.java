@@ -289,6 +289,33 @@ class NodeIntegrationTest
     }
 
     @Test
+    void aSecondMemberOnTheSameDirectoryIsRefusedWithoutTouchingTheJournal() throws Exception
+    {
+        final NodeConfig config = TestNodes.layout(dir, 20);
+        node = SequencerNode.start(config);
+        final Exception e = assertThrows(Exception.class, () -> SequencerNode.start(NodeConfig.load(dir.resolve("node.json"))));
+        assertTrue(e.getMessage().contains("in use"), e.getMessage());
+        Thread.sleep(100); // the first member keeps producing empty blocks
+        node.close();
+        node = null;
+        assertEquals(0, SequencerCli.execute("replay", "--dir", dir.toString()), "one writer: the journal verifies");
+    }
+
+    @Test
+    void aPortClashFailsTheStartBeforeAnyBlockIsProduced() throws Exception
+    {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            final NodeConfig config = TestNodes.layout(dir, 1000);
+            config.rpc.port = taken.getLocalPort();
+            config.save(dir.resolve("node.json"));
+            assertThrows(Exception.class, () -> SequencerNode.start(NodeConfig.load(dir.resolve("node.json"))));
+        }
+        node = SequencerNode.start(NodeConfig.load(dir.resolve("node.json")).baseDir(dir));
+        assertEquals(0, node.recovery().blocks(), "the failed start wrote no block");
+    }
+
+    @Test
     void corruptedJournalIsReported() throws Exception
     {
         node = SequencerNode.start(TestNodes.layout(dir, 1000));

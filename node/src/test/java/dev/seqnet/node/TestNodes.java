@@ -34,7 +34,7 @@ final class TestNodes
         final NodeConfig config = new NodeConfig();
         config.rpc.port = 0;
         config.block.maxIntervalMs = maxIntervalMs;
-        config.ingress.waitStrategy = "sleeping";
+        config.ingress.waitStrategy = "backoff";
         config.ingress.recoveryThreads = 1;
         config.ingress.ringSize = 1024;
         config.save(dir.resolve("node.json"));
