@@ -8,6 +8,7 @@ import dev.seqnet.chain.tx.TxSigner;
 import dev.seqnet.journal.Journal;
 import dev.seqnet.journal.JournalReader;
 import dev.seqnet.node.config.Genesis;
+import dev.seqnet.node.core.PoolRemovals;
 import dev.seqnet.node.core.SequencerCore;
 import dev.seqnet.node.replay.Replayer;
 import dev.seqnet.node.state.ChainView;
@@ -83,9 +84,10 @@ public class ReplayBenchmark
         }
         final Address fee = genesis.feeRecipientAddress();
         final NativeLedger ledger = new NativeLedger(alloc, fee);
-        final Mempool mempool = new Mempool(new Mempool.Context().accountState(ledger));
+        final PoolRemovals removals = new PoolRemovals();
+        final Mempool mempool = new Mempool(new Mempool.Context().accountState(ledger).removalListener(removals));
         journal = Journal.open(new Journal.Context().dir(dir));
-        final SequencerCore core = new SequencerCore(key, mempool, ledger, journal, new ChainView(), fee, BigInteger.ONE,
+        final SequencerCore core = new SequencerCore(key, mempool, ledger, journal, new ChainView(), removals, fee, BigInteger.ONE,
             0, 1000, genesis.timestamp);
         core.recovered(null, 0);
         final TxDecoder decoder = new TxDecoder(CHAIN_ID);

@@ -53,11 +53,18 @@ final class DataDirLock implements AutoCloseable
         try
         {
             lock.release();
+        }
+        catch (final IOException ignore)
+        {
+            // closing the channel below drops the lock anyway
+        }
+        try
+        {
             channel.close();
         }
         catch (final IOException ignore)
         {
-            // the OS drops the lock with the channel anyway
+            // nothing more to release
         }
     }
 }

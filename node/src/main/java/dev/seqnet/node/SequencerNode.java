@@ -10,6 +10,7 @@ import dev.seqnet.node.config.Genesis;
 import dev.seqnet.node.config.KeyFile;
 import dev.seqnet.node.config.NodeConfig;
 import dev.seqnet.node.core.JournalRecovery;
+import dev.seqnet.node.core.PoolRemovals;
 import dev.seqnet.node.core.SequencerCore;
 import dev.seqnet.node.rpc.JsonRpcServer;
 import dev.seqnet.node.rpc.RpcMethods;
@@ -78,14 +79,16 @@ public final class SequencerNode implements AutoCloseable
         final Map<Address, BigInteger> alloc = genesis.allocations();
         final Address feeRecipient = genesis.feeRecipientAddress();
         final NativeLedger ledger = new NativeLedger(alloc, feeRecipient);
+        final PoolRemovals removals = new PoolRemovals();
         final Mempool mempool = new Mempool(new Mempool.Context()
             .accountSlots(config.mempool.accountSlots)
             .globalSlots(config.mempool.globalSlots)
-            .accountState(ledger));
+            .accountState(ledger)
+            .removalListener(removals));
         dataLock = DataDirLock.acquire(config.dataPath());
         final Path journalDir = config.dataPath().resolve("journal");
         journal = Journal.open(new Journal.Context().dir(journalDir).syncOnAppend(config.journal.syncOnAppend));
-        core = new SequencerCore(key, mempool, ledger, journal, view, feeRecipient,
+        core = new SequencerCore(key, mempool, ledger, journal, view, removals, feeRecipient,
             new BigInteger(config.block.l1FeeRate), config.block.minIntervalMs, config.block.maxIntervalMs, genesis.timestamp);
         for (final Address address : alloc.keySet())
         {
@@ -108,7 +111,7 @@ public final class SequencerNode implements AutoCloseable
 
         // Bind RPC before the pipeline produces anything: a port clash must fail the start cleanly.
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Math.min(2, cores))).setWorkerPoolSize(2));
-        subscriptions = new Subscriptions(view, vertx.getOrCreateContext());
+        subscriptions = new Subscriptions(view, vertx.getOrCreateContext(), config.rpc.maxSubscriptionsPerConnection);
         rpc = new JsonRpcServer(vertx, new RpcMethods(genesis, view, pipeline, subscriptions), subscriptions, config.rpc);
         rpcPort = rpc.start();
         pipeline.start();

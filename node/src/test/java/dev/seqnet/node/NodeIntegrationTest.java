@@ -177,6 +177,18 @@ class NodeIntegrationTest
         assertEquals(-32601, code(rpc.send(rpc.request("eth_mine")).join()));
         assertEquals(-32602, code(rpc.send(rpc.request("eth_getBalance", "0x12")).join()));
         assertEquals(-32602, code(rpc.send(rpc.request("ledger_getL2BlockRange", 5, 1)).join()));
+        assertEquals(-32602, code(rpc.send(rpc.request("ledger_getL2BlockRange", 1, 21)).join()), "Citrea's 20-block limit");
+        assertEquals(-32602, code(rpc.send(rpc.request("ledger_getL2BlockByNumber", "0x" + "1".repeat(100_000))).join()));
+        assertEquals(-32700, code(rpc.send("   ").join()));
+        assertEquals(-32700, code(rpc.send(rpc.request("eth_chainId") + " trailing").join()));
+        final StringBuilder greedy = new StringBuilder("[");
+        for (int i = 0; i < 11; i++)
+        {
+            greedy.append(i == 0 ? "" : ",").append(rpc.request("ledger_getL2BlockRange", 1, 20));
+        }
+        final JsonNode limited = MAPPER.readTree(rpc.send(greedy.append("]").toString()).join());
+        assertEquals(-32600, limited.get(10).get("error").get("code").asInt(), "the 11th range exceeds 200 blocks per request");
+        assertTrue(limited.get(0).has("result"));
         final JsonNode batch = MAPPER.readTree(rpc.send("[" + rpc.request("eth_chainId") + "," + rpc.request("nope") + "," +
             "{\"jsonrpc\":\"2.0\",\"method\":\"eth_chainId\"}]").join());
         assertEquals(2, batch.size(), "notifications get no response");

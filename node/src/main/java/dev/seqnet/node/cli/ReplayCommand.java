@@ -59,8 +59,8 @@ public final class ReplayCommand implements Callable<Integer>
             JournalReader reader = journal.newReader())
         {
             final Replayer.Summary s = replayer.run(reader);
-            System.out.printf("replayed %d blocks, %d transactions; head %d %s; %.0f tx/s (%s)%n",
-                s.blocks(), s.transactions(), s.headHeight(), Hex.encode(s.headHash()), s.txPerSecond(),
+            System.out.printf("replayed %d blocks, %d transactions; head %d %s; %.1f ms, %.0f tx/s (%s)%n",
+                s.blocks(), s.transactions(), s.headHeight(), Hex.encode(s.headHash()), s.elapsedNanos() / 1e6, s.txPerSecond(),
                 verify ? "signatures re-checked" : "stored senders trusted, block signatures checked");
             return 0;
         }

@@ -51,14 +51,16 @@ public final class KeyFile
     public void save(final Path path) throws IOException
     {
         Files.createDirectories(path.toAbsolutePath().getParent());
-        NodeConfig.mapper().writeValue(path.toFile(), this);
+        final byte[] json = NodeConfig.mapper().writeValueAsBytes(this);
         try
         {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+            // Created owner-only from the start: the private key is never readable by others.
+            Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
-        catch (final UnsupportedOperationException ignore)
+        catch (final UnsupportedOperationException e)
         {
-            // not a POSIX file system: nothing more we can do
+            Files.createFile(path);
         }
+        Files.write(path, json);
     }
 }

@@ -38,6 +38,12 @@ public final class NodeConfig
         public int maxBodyBytes = 4 * 1024 * 1024;
         /** Largest JSON-RPC batch accepted. */
         public int maxBatch = 1000;
+        /** Most blocks one request or batch may return. */
+        public int maxBlocksPerRequest = 200;
+        /** Most citrea_subscribe subscriptions one WebSocket connection may hold. */
+        public int maxSubscriptionsPerConnection = 16;
+        /** Idle HTTP/WebSocket connections are closed after this many seconds. */
+        public int idleTimeoutSeconds = 300;
     }
 
     /** When blocks are cut: as soon as transactions wait, rate-limited and with an empty-block heartbeat. */
@@ -135,7 +141,15 @@ public final class NodeConfig
         {
             throw new IllegalArgumentException("mempool limits must be positive");
         }
-        new java.math.BigInteger(block.l1FeeRate);
+        final java.math.BigInteger feeRate = new java.math.BigInteger(block.l1FeeRate);
+        if (feeRate.signum() < 0 || feeRate.bitLength() > 128)
+        {
+            throw new IllegalArgumentException("block.l1_fee_rate must fit a u128: " + block.l1FeeRate);
+        }
+        if (rpc.maxBlocksPerRequest <= 0 || rpc.maxBatch <= 0 || rpc.maxSubscriptionsPerConnection <= 0)
+        {
+            throw new IllegalArgumentException("rpc limits must be positive");
+        }
     }
 
     public Path resolve(final String path)

@@ -1,9 +1,11 @@
 package dev.seqnet.node.core;
 
+import dev.seqnet.chain.ChainConstants;
 import dev.seqnet.chain.block.L2Block;
 import dev.seqnet.chain.tx.EthTransaction;
 import dev.seqnet.chain.tx.TxDecodeException;
 import dev.seqnet.chain.tx.TxDecoder;
+import dev.seqnet.ordering.BaseFee;
 import dev.seqnet.ordering.exec.BlockExecution;
 import dev.seqnet.ordering.exec.BlockReplay;
 import dev.seqnet.ordering.exec.InvalidBlockException;
@@ -36,14 +38,28 @@ public final class BlockApplier
     /**
      * Decodes and applies {@code block}'s transactions.
      *
+     * @param parent         the block before, or null for height 1: the EIP-1559 base fee must follow
+     *                       from it (base fee and gas used are not in the signed header, so they are
+     *                       re-derived here rather than trusted).
      * @param recoverSenders true re-checks every signature and compares the recovered sender with the
      *                       stored one; false trusts the stored sender (own journal, fast replay).
      * @return the decoded transactions, in block order.
      * @throws BlockRejectedException naming the height and the reason; the ledger is unchanged.
      */
-    public List<EthTransaction> apply(final L2Block block, final boolean recoverSenders) throws BlockRejectedException
+    public List<EthTransaction> apply(final L2Block block, final L2Block parent, final boolean recoverSenders)
+        throws BlockRejectedException
     {
         final long height = block.header().height();
+        final long expectedBaseFee = parent == null ? ChainConstants.INITIAL_BASE_FEE :
+            BaseFee.next(parent.baseFee(), parent.gasUsed(), ChainConstants.BLOCK_GAS_LIMIT);
+        if (block.baseFee() != expectedBaseFee)
+        {
+            throw new BlockRejectedException(height, "base fee " + block.baseFee() + " but EIP-1559 from the parent gives " + expectedBaseFee);
+        }
+        if (block.gasUsed() < 0 || block.gasUsed() > ChainConstants.BLOCK_GAS_LIMIT)
+        {
+            throw new BlockRejectedException(height, "gas used " + block.gasUsed() + " outside 0.." + ChainConstants.BLOCK_GAS_LIMIT);
+        }
         final List<EthTransaction> txs = new ArrayList<>(block.txCount());
         for (int i = 0; i < block.txCount(); i++)
         {

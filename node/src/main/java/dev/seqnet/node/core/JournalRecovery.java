@@ -99,7 +99,7 @@ public final class JournalRecovery implements JournalScanner.Visitor
         {
             throw new BlockRejectedException(block.header().height(), "stored hash does not match the header");
         }
-        final List<EthTransaction> txs = applier.apply(block, false);
+        final List<EthTransaction> txs = applier.apply(block, head, false);
         for (final EthTransaction tx : txs)
         {
             unincluded.remove(Hash32.wrap(tx.hash()));

@@ -53,7 +53,12 @@ public final class SequencerCore implements SequencerStage
     private final BlockCodec blockCodec = new BlockCodec();
     private final byte[] senderScratch = new byte[20];
 
+    private final PoolRemovals removals;
+    private final java.util.function.Consumer<EthTransaction> onRemoved = this::onRemoved;
+    private final java.lang.System.Logger log = System.getLogger(SequencerCore.class.getName());
+
     private L2Block head;
+    private Throwable failure;
     private long admissionSeq;
     private long lastBlockMs = Long.MIN_VALUE;
     private boolean txsWaiting;
@@ -66,6 +71,7 @@ public final class SequencerCore implements SequencerStage
         final NativeLedger ledger,
         final Journal journal,
         final ChainView view,
+        final PoolRemovals removals,
         final Address feeRecipient,
         final BigInteger l1FeeRate,
         final long minIntervalMs,
@@ -78,6 +84,7 @@ public final class SequencerCore implements SequencerStage
         this.builder = new BlockBuilder(mempool, ledger);
         this.journal = journal;
         this.view = view;
+        this.removals = removals;
         this.feeRecipient = feeRecipient;
         this.l1FeeRate = l1FeeRate;
         this.minIntervalMs = minIntervalMs;
@@ -90,22 +97,60 @@ public final class SequencerCore implements SequencerStage
     {
         this.head = head;
         this.admissionSeq = nextAdmissionSeq;
-        this.txsWaiting = mempool.size() > 0;
+        this.txsWaiting = mempool.pendingCount() > 0;
+        removals.drain(onRemoved);
     }
 
+    /**
+     * Admits into the mempool and journals before the client hears "accepted". A journal failure
+     * stops this member (fail-stop): nothing more is admitted or produced, so no acknowledged
+     * transaction and no block height can exist in memory without being on disk.
+     */
     @Override
     public TxRejection onTransaction(final EthTransaction tx)
     {
+        if (failure != null)
+        {
+            return TxRejection.INTERNAL_ERROR;
+        }
         final TxRejection rejection = mempool.add(tx);
         if (rejection != null)
         {
             return rejection;
         }
-        journalAdmitted(tx);
+        try
+        {
+            journalAdmitted(tx);
+        }
+        catch (final RuntimeException | Error e)
+        {
+            fail("journal append of an admitted transaction", e);
+            return TxRejection.INTERNAL_ERROR;
+        }
         view.onPending(tx);
+        removals.drain(onRemoved);
         view.putPendingNonce(tx.sender(), mempool.pendingNonce(tx.sender()));
-        txsWaiting = true;
+        // Only a transaction that can execute now is worth a block; a queued one (nonce gap) waits.
+        txsWaiting |= tx.nonce() < mempool.pendingNonce(tx.sender());
         return null;
+    }
+
+    private void onRemoved(final EthTransaction tx)
+    {
+        view.removePending(tx.hash());
+        view.putPendingNonce(tx.sender(), mempool.pendingNonce(tx.sender()));
+    }
+
+    private void fail(final String what, final Throwable cause)
+    {
+        failure = cause;
+        log.log(System.Logger.Level.ERROR, "member stopped: " + what + " failed; restart it to recover from the journal", cause);
+    }
+
+    /** Why this member stopped admitting and producing, or null while it is healthy. */
+    public Throwable failure()
+    {
+        return failure;
     }
 
     @Override
@@ -122,6 +167,10 @@ public final class SequencerCore implements SequencerStage
 
     private void maybeCut(final long nowMs)
     {
+        if (failure != null)
+        {
+            return;
+        }
         if (lastBlockMs != Long.MIN_VALUE && nowMs < lastBlockMs)
         {
             // The wall clock stepped back (NTP): re-anchor the intervals rather than stall until it
@@ -161,15 +210,25 @@ public final class SequencerCore implements SequencerStage
             final L2Block block = BlockSealer.seal(header, key, built.gasUsed(), baseFee, raws, senders);
 
             final int length = blockCodec.encode(block, buffer, 0);
-            journal.append(buffer, 0, length);
+            try
+            {
+                journal.append(buffer, 0, length);
+            }
+            catch (final RuntimeException | Error e)
+            {
+                // The entry may be on disk even though append failed (e.g. the sync after it):
+                // never build this height again in this process.
+                fail("journal append of block " + height, e);
+                throw e;
+            }
 
             builder.commit(built);
             committed = true;
-            publish(block, txs, true);
             head = block;
             lastBlockMs = nowMs;
             blocksProduced++;
             txsFinalized += txs.size();
+            publish(block, txs, true);
             // A block that ran out of gas leaves executable work behind: cut again at once.
             txsWaiting = mempool.pendingCount() > 0 && built.gasUsed() + ChainConstants.TX_BASE_GAS > ChainConstants.BLOCK_GAS_LIMIT;
             return block;
@@ -193,6 +252,7 @@ public final class SequencerCore implements SequencerStage
             view.putPendingNonce(tx.sender(), mempool.pendingNonce(tx.sender()));
         }
         publishAccount(feeRecipient);
+        removals.drain(onRemoved);
         view.onBlock(block, txs, notify);
     }
 

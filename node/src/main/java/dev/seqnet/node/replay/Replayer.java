@@ -109,7 +109,7 @@ public final class Replayer implements JournalScanner.Visitor
         {
             throw new BlockRejectedException(height, problem);
         }
-        final List<EthTransaction> txs = applier.apply(block, verifyTxSignatures);
+        final List<EthTransaction> txs = applier.apply(block, head, verifyTxSignatures);
         head = block;
         if (height >= from)
         {

@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  */
 public final class JsonRpcServer implements AutoCloseable
 {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+        .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private final Vertx vertx;
@@ -53,6 +54,7 @@ public final class JsonRpcServer implements AutoCloseable
             .setHost(config.host)
             .setPort(config.port)
             .setTcpNoDelay(true)
+            .setIdleTimeout(config.idleTimeoutSeconds)
             .setMaxWebSocketFrameSize(config.maxBodyBytes)
             .setMaxWebSocketMessageSize(config.maxBodyBytes);
         server = vertx.createHttpServer(options)
@@ -147,10 +149,17 @@ public final class JsonRpcServer implements AutoCloseable
             {
                 context.runOnContext(v ->
                 {
-                    if (!socket.isClosed())
+                    if (socket.isClosed())
                     {
-                        socket.writeTextMessage(json);
+                        return;
                     }
+                    if (socket.writeQueueFull())
+                    {
+                        // A client that sends but does not read must not make us buffer without bound.
+                        socket.close((short)1008, "slow consumer: responses not read");
+                        return;
+                    }
+                    socket.writeTextMessage(json);
                 });
             }
         }));
@@ -173,7 +182,7 @@ public final class JsonRpcServer implements AutoCloseable
             reply.accept(error(F.nullNode(), RpcException.PARSE_ERROR, "parse error: invalid JSON").toString());
             return;
         }
-        if (root == null)
+        if (root == null || root.isMissingNode())
         {
             reply.accept(error(F.nullNode(), RpcException.PARSE_ERROR, "parse error: empty body").toString());
             return;
@@ -192,9 +201,10 @@ public final class JsonRpcServer implements AutoCloseable
                 return;
             }
             final List<CompletableFuture<JsonNode>> calls = new ArrayList<>(root.size());
+            final RequestBudget budget = new RequestBudget(config.maxBlocksPerRequest);
             for (final JsonNode request : root)
             {
-                calls.add(one(request, session));
+                calls.add(one(request, session, budget));
             }
             CompletableFuture.allOf(calls.toArray(new CompletableFuture[0])).whenComplete((v, t) ->
             {
@@ -212,12 +222,12 @@ public final class JsonRpcServer implements AutoCloseable
         }
         else
         {
-            one(root, session).whenComplete((response, t) -> reply.accept(response == null ? null : response.toString()));
+            one(root, session, new RequestBudget(config.maxBlocksPerRequest)).whenComplete((response, t) -> reply.accept(response == null ? null : response.toString()));
         }
     }
 
     /** One request object; completes with its response, or null for a notification. Never fails. */
-    private CompletableFuture<JsonNode> one(final JsonNode request, final Subscriptions.Session session)
+    private CompletableFuture<JsonNode> one(final JsonNode request, final Subscriptions.Session session, final RequestBudget budget)
     {
         if (!request.isObject())
         {
@@ -242,7 +252,7 @@ public final class JsonRpcServer implements AutoCloseable
         {
             return CompletableFuture.completedFuture(error(idOut, RpcException.INVALID_REQUEST, "invalid request: params must be an array"));
         }
-        return methods.call(method.asText(), params, session).handle((result, t) ->
+        return methods.call(method.asText(), params, session, budget).handle((result, t) ->
         {
             if (notification)
             {

@@ -28,8 +28,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class RpcMethods
 {
-    /** Largest {@code ledger_getL2BlockRange} span, as Citrea's full nodes poll 10 at a time. */
-    public static final int MAX_RANGE = 1000;
+    /** Largest {@code ledger_getL2BlockRange} span: Citrea's own limit (its full nodes poll 10 at a time). */
+    public static final int MAX_RANGE = 20;
+
+    /** Longest block-number string accepted: {@code 0x} and 16 hex digits, or 19 decimal digits. */
+    private static final int MAX_QUANTITY_CHARS = 18;
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -52,7 +55,8 @@ public final class RpcMethods
      * Runs one method. Synchronous methods return a completed future; a failed future carries an
      * {@link RpcException}.
      */
-    public CompletableFuture<JsonNode> call(final String method, final JsonNode params, final Subscriptions.Session session)
+    public CompletableFuture<JsonNode> call(
+        final String method, final JsonNode params, final Subscriptions.Session session, final RequestBudget budget)
     {
         try
         {
@@ -65,20 +69,24 @@ public final class RpcMethods
                 case "citrea_unsubscribe":
                     return CompletableFuture.completedFuture(unsubscribe(params, session));
                 default:
-                    return CompletableFuture.completedFuture(sync(method, params));
+                    return CompletableFuture.completedFuture(sync(method, params, budget));
             }
         }
         catch (final RpcException e)
         {
             return CompletableFuture.failedFuture(e);
         }
-        catch (final RuntimeException e)
+        catch (final IllegalArgumentException e)
         {
             return CompletableFuture.failedFuture(new RpcException(RpcException.INVALID_PARAMS, "invalid params: " + e.getMessage()));
         }
+        catch (final RuntimeException e)
+        {
+            return CompletableFuture.failedFuture(new RpcException(RpcException.INTERNAL_ERROR, "internal error: " + e));
+        }
     }
 
-    private JsonNode sync(final String method, final JsonNode params) throws RpcException
+    private JsonNode sync(final String method, final JsonNode params, final RequestBudget budget) throws RpcException
     {
         switch (method)
         {
@@ -105,12 +113,16 @@ public final class RpcMethods
             case "eth_getTransactionByHash":
                 return transactionByHash(hash(params, 0));
             case "eth_getBlockByNumber":
+                budget.takeBlocks(1);
                 return ethBlock(blockByTag(params, 0));
             case "ledger_getL2BlockByNumber":
+                budget.takeBlocks(1);
                 return l2Block(view.block(height(params, 0)));
             case "ledger_getL2BlockByHash":
+                budget.takeBlocks(1);
                 return l2Block(view.block(hash(params, 0)));
             case "ledger_getHeadL2Block":
+                budget.takeBlocks(1);
                 return l2Block(view.head());
             case "ledger_getL2BlockRange":
             {
@@ -120,6 +132,7 @@ public final class RpcMethods
                 {
                     throw RpcException.params("range must satisfy from <= to and span at most " + MAX_RANGE + " blocks");
                 }
+                budget.takeBlocks((int)(to - from + 1));
                 final ArrayNode out = F.arrayNode();
                 for (final L2Block b : view.range(from, to))
                 {
@@ -395,6 +408,10 @@ public final class RpcMethods
 
     private static long parseHeight(final String text) throws RpcException
     {
+        if (text.length() > MAX_QUANTITY_CHARS + (text.startsWith("0x") ? 0 : 1))
+        {
+            throw RpcException.params("block number too long: at most 16 hex or 19 decimal digits");
+        }
         try
         {
             final java.math.BigInteger value = Hex.parseQuantity(text);

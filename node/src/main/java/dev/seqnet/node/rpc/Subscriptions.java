@@ -29,20 +29,26 @@ public final class Subscriptions implements AutoCloseable
     }
 
     private final ChainView view;
+    private final int maxPerSession;
     private final Context context;
     private final Map<String, Session> byId = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(1);
     private final java.util.function.Consumer<L2Block> listener = this::onBlock;
 
-    public Subscriptions(final ChainView view, final Context context)
+    public Subscriptions(final ChainView view, final Context context, final int maxPerSession)
     {
         this.view = view;
         this.context = context;
+        this.maxPerSession = maxPerSession;
         view.addListener(listener);
     }
 
-    public String subscribe(final Session session)
+    public String subscribe(final Session session) throws RpcException
     {
+        if (session.ids.size() >= maxPerSession)
+        {
+            throw new RpcException(RpcException.INVALID_REQUEST, "too many subscriptions on this connection (max " + maxPerSession + ")");
+        }
         final String id = "0x" + Long.toHexString(nextId.getAndIncrement());
         byId.put(id, session);
         session.ids.put(id, Boolean.TRUE);
@@ -88,7 +94,16 @@ public final class Subscriptions implements AutoCloseable
         for (final Map.Entry<String, Session> e : byId.entrySet())
         {
             final ServerWebSocket socket = e.getValue().socket;
-            if (!socket.isClosed() && !socket.writeQueueFull())
+            if (socket.isClosed())
+            {
+                continue;
+            }
+            if (socket.writeQueueFull())
+            {
+                // Never skip a block silently: a follower with a gap would not know it has one.
+                socket.close((short)1008, "slow consumer: newL2Blocks not read");
+            }
+            else
             {
                 socket.writeTextMessage("{\"jsonrpc\":\"2.0\",\"method\":\"citrea_subscription\",\"params\":{\"subscription\":\"" +
                     e.getKey() + "\",\"result\":" + result + "}}");

@@ -118,14 +118,15 @@ public final class ChainView
     public void onBlock(final L2Block block, final List<EthTransaction> txs, final boolean notify)
     {
         final long height = block.header().height();
+        // The block first, then the index that points into it: a reader never finds a dangling index.
+        byHash.put(Hash32.wrap(block.hash()), block);
+        byHeight.put(height, block);
         for (int i = 0; i < txs.size(); i++)
         {
             final Hash32 key = Hash32.wrap(txs.get(i).hash());
             txIndex.put(key, new TxLocation(height, i));
             pending.remove(key);
         }
-        byHash.put(Hash32.wrap(block.hash()), block);
-        byHeight.put(height, block);
         headHeight = height;
         if (notify)
         {

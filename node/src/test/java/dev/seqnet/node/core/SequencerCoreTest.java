@@ -51,6 +51,8 @@ class SequencerCoreTest
         }
     }
 
+    private NativeLedger ledger;
+
     private SequencerCore core(final long minIntervalMs, final long maxIntervalMs)
     {
         final Map<Address, BigInteger> alloc = new TreeMap<>();
@@ -58,10 +60,11 @@ class SequencerCoreTest
         {
             alloc.put(DevAccounts.address(i), new BigInteger("10000000000000000000000"));
         }
-        final NativeLedger ledger = new NativeLedger(alloc, SINK);
-        final Mempool mempool = new Mempool(new Mempool.Context().accountState(ledger));
+        ledger = new NativeLedger(alloc, SINK);
+        final PoolRemovals removals = new PoolRemovals();
+        final Mempool mempool = new Mempool(new Mempool.Context().accountState(ledger).removalListener(removals));
         journal = Journal.open(new Journal.Context().dir(dir.resolve("journal")));
-        final SequencerCore core = new SequencerCore(key, mempool, ledger, journal, view, SINK, BigInteger.ONE,
+        final SequencerCore core = new SequencerCore(key, mempool, ledger, journal, view, removals, SINK, BigInteger.ONE,
             minIntervalMs, maxIntervalMs, T0 / 1000);
         core.recovered(null, 0);
         return core;
@@ -69,8 +72,70 @@ class SequencerCoreTest
 
     private EthTransaction tx(final int account, final long nonce) throws Exception
     {
-        return decoder.decode(TxSigner.signDynamicFee(CHAIN_ID, nonce, 1_000_000L, 2_000_000_000L, 21_000, SINK,
+        return tx(account, nonce, 1_000_000L, 2_000_000_000L);
+    }
+
+    private EthTransaction tx(final int account, final long nonce, final long tip, final long maxFee) throws Exception
+    {
+        return decoder.decode(TxSigner.signDynamicFee(CHAIN_ID, nonce, tip, maxFee, 21_000, SINK,
             BigInteger.ONE, new byte[0], DevAccounts.privateKey(account)));
+    }
+
+    @Test
+    void aQueuedTransactionDoesNotCutABlockAndReplacedOnesLeaveTheReadModel() throws Exception
+    {
+        final SequencerCore core = core(0, 1000);
+        core.onTick(T0);
+        final EthTransaction gap = tx(2, 3);
+        assertNull(core.onTransaction(gap));
+        core.onEndOfBatch(T0 + 1);
+        assertEquals(1, view.headHeight(), "a nonce gap is not worth a block");
+        final EthTransaction bumped = tx(2, 3, 2_000_000L, 3_000_000_000L);
+        assertNull(core.onTransaction(bumped));
+        core.onEndOfBatch(T0 + 2);
+        assertEquals(1, view.headHeight());
+        assertNull(view.pendingTx(gap.hash()), "the replaced transaction is gone from RPC");
+        assertEquals(bumped, view.pendingTx(bumped.hash()));
+        assertEquals(1, view.pendingCount());
+    }
+
+    @Test
+    void aJournalFailureStopsTheMemberInsteadOfForkingIt() throws Exception
+    {
+        final SequencerCore core = core(0, 1000);
+        core.onTick(T0);
+        journal.close(); // every append fails from now on
+        assertEquals(TxRejection.INTERNAL_ERROR, core.onTransaction(tx(0, 0)));
+        assertTrue(core.failure() != null);
+        core.onTick(T0 + 5_000);
+        core.onEndOfBatch(T0 + 5_001);
+        assertEquals(1, view.headHeight(), "a failed member produces nothing more");
+        assertEquals(TxRejection.INTERNAL_ERROR, core.onTransaction(tx(1, 0)), "and admits nothing more");
+        journal = null;
+    }
+
+    @Test
+    void replayRefusesABlockWhoseBaseFeeDoesNotFollowFromItsParent() throws Exception
+    {
+        final SequencerCore core = core(0, 1000);
+        core.onTick(T0);
+        core.onTransaction(tx(0, 0));
+        core.onEndOfBatch(T0 + 1);
+        final L2Block b1 = view.block(1);
+        final L2Block b2 = view.block(2);
+        final L2Block forged = dev.seqnet.chain.block.BlockSealer.seal(b2.header(), key, b2.gasUsed(), b2.baseFee() + 1,
+            b2.rawTxs(), b2.senders());
+        final Map<Address, BigInteger> alloc = new TreeMap<>();
+        for (int i = 0; i < DevAccounts.COUNT; i++)
+        {
+            alloc.put(DevAccounts.address(i), new BigInteger("10000000000000000000000"));
+        }
+        final BlockApplier applier = new BlockApplier(decoder, new NativeLedger(alloc, SINK));
+        applier.apply(b1, null, true);
+        final BlockRejectedException e = org.junit.jupiter.api.Assertions.assertThrows(BlockRejectedException.class,
+            () -> applier.apply(forged, b1, false));
+        assertTrue(e.getMessage().contains("base fee"), e.getMessage());
+        assertEquals(1, applier.apply(b2, b1, true).size(), "the genuine block applies");
     }
 
     @Test

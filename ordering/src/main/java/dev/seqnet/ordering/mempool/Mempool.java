@@ -59,6 +59,7 @@ public final class Mempool
     private final int priceBumpPercent;
     private final long maxNonceGap;
     private final AccountState state;
+    private final java.util.function.Consumer<EthTransaction> removalListener;
 
     private final LinkedHashMap<TxKey, PoolEntry> byHash = new LinkedHashMap<>();
     private final HashMap<Address, SenderQueue> senders = new HashMap<>();
@@ -78,6 +79,7 @@ public final class Mempool
         this.priceBumpPercent = ctx.priceBumpPercent();
         this.maxNonceGap = ctx.maxNonceGap();
         this.state = ctx.accountState();
+        this.removalListener = ctx.removalListener();
     }
 
     /**
@@ -133,6 +135,7 @@ public final class Mempool
                 byHash.remove(old.key);
                 q.entries[index] = newEntry(tx, key);
                 attach(q);
+                removalListener.accept(old.tx);
                 return null;
             }
             if (q.size >= accountSlots)
@@ -177,6 +180,7 @@ public final class Mempool
         q.removeAt(q.indexOf(entry.nonce()));
         byHash.remove(entry.key);
         attach(q);
+        removalListener.accept(entry.tx);
         return true;
     }
 
@@ -279,6 +283,7 @@ public final class Mempool
             {
                 q.removeAt(i);
                 byHash.remove(e.key);
+                removalListener.accept(e.tx);
             }
         }
         attach(q);
@@ -303,8 +308,10 @@ public final class Mempool
             return false;
         }
         detach(cheapest);
-        byHash.remove(cheapest.removeAt(cheapest.size - 1).key);
+        final PoolEntry evicted = cheapest.removeAt(cheapest.size - 1);
+        byHash.remove(evicted.key);
         attach(cheapest);
+        removalListener.accept(evicted.tx);
         return true;
     }
 
@@ -551,6 +558,24 @@ public final class Mempool
         private int priceBumpPercent = 10;
         private long maxNonceGap = 64;
         private AccountState accountState;
+        private java.util.function.Consumer<EthTransaction> removalListener = tx -> {};
+
+        /**
+         * Told of every transaction that leaves the pool: replaced, evicted, removed, or dropped
+         * after a block (included, stale or unaffordable). It may be called mid-update, so it must
+         * only record the transaction, never call back into the pool. The node keeps its RPC read
+         * model in step with it.
+         */
+        public Context removalListener(final java.util.function.Consumer<EthTransaction> removalListener)
+        {
+            this.removalListener = java.util.Objects.requireNonNull(removalListener);
+            return this;
+        }
+
+        public java.util.function.Consumer<EthTransaction> removalListener()
+        {
+            return removalListener;
+        }
 
         /** Most transactions (pending + queued) one sender may have pooled; default 64. */
         public Context accountSlots(final int accountSlots)

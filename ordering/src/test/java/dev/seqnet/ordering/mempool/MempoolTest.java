@@ -156,6 +156,33 @@ class MempoolTest
     }
 
     @Test
+    void removalListenerHearsOfEveryTransactionThatLeaves()
+    {
+        final List<EthTransaction> removed = new java.util.ArrayList<>();
+        final Mempool pool = new Mempool(new Mempool.Context().accountState(ledger).globalSlots(3).removalListener(removed::add));
+        final EthTransaction a0 = TestTxs.from(A).nonce(0).fees(2 * GWEI, GWEI).build();
+        final EthTransaction a0Bumped = TestTxs.from(A).nonce(0).fees(3 * GWEI, 2 * GWEI).build();
+        assertNull(pool.add(a0));
+        assertNull(pool.add(a0Bumped));
+        assertEquals(List.of(a0), removed, "replaced");
+
+        final EthTransaction b0 = TestTxs.from(B).nonce(0).fees(2 * GWEI, GWEI).build();
+        final EthTransaction b1 = TestTxs.from(B).nonce(1).fees(2 * GWEI, GWEI).build();
+        assertNull(pool.add(b0));
+        assertNull(pool.add(b1));
+        final EthTransaction c0 = TestTxs.from(C).nonce(0).fees(9 * GWEI, 5 * GWEI).build();
+        assertNull(pool.add(c0));
+        assertEquals(List.of(a0, b1), removed, "the cheapest tail was evicted for a better-paying transaction");
+
+        assertTrue(pool.remove(b0.hash()));
+        assertEquals(b0, removed.get(2));
+        commit(pool, a0Bumped);
+        assertEquals(a0Bumped, removed.get(3), "included");
+        assertEquals(4, removed.size());
+        assertEquals(1, pool.size());
+    }
+
+    @Test
     void replacementNeedsTenPercentOnBothFees()
     {
         final Mempool pool = pool();
