@@ -16,11 +16,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -352,22 +350,5 @@ public final class TestnetCommand implements Callable<Integer>
             }
         }
         processes.clear();
-    }
-
-    /** The parent POM's JVM flags, filtered into the jar at build time. */
-    static final class JvmFlags
-    {
-        static List<String> list() throws IOException
-        {
-            try (InputStream in = TestnetCommand.class.getResourceAsStream("/seqnet-jvm.flags"))
-            {
-                if (in == null)
-                {
-                    throw new IOException("seqnet-jvm.flags missing from the jar");
-                }
-                final String flags = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-                return flags.isEmpty() ? List.of() : List.of(flags.split("\\s+"));
-            }
-        }
     }
 }

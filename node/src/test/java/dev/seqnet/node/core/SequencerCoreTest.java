@@ -53,14 +53,19 @@ class SequencerCoreTest
 
     private NativeLedger ledger;
 
-    private SequencerCore core(final long minIntervalMs, final long maxIntervalMs)
+    private static Map<Address, BigInteger> devAlloc()
     {
         final Map<Address, BigInteger> alloc = new TreeMap<>();
         for (int i = 0; i < DevAccounts.COUNT; i++)
         {
             alloc.put(DevAccounts.address(i), new BigInteger("10000000000000000000000"));
         }
-        ledger = new NativeLedger(alloc, SINK);
+        return alloc;
+    }
+
+    private SequencerCore core(final long minIntervalMs, final long maxIntervalMs)
+    {
+        ledger = new NativeLedger(devAlloc(), SINK);
         final PoolRemovals removals = new PoolRemovals();
         final Mempool mempool = new Mempool(new Mempool.Context().accountState(ledger).removalListener(removals));
         journal = Journal.open(new Journal.Context().dir(dir.resolve("journal")));
@@ -125,12 +130,7 @@ class SequencerCoreTest
         final L2Block b2 = view.block(2);
         final L2Block forged = dev.seqnet.chain.block.BlockSealer.seal(b2.header(), key, b2.gasUsed(), b2.baseFee() + 1,
             b2.rawTxs(), b2.senders());
-        final Map<Address, BigInteger> alloc = new TreeMap<>();
-        for (int i = 0; i < DevAccounts.COUNT; i++)
-        {
-            alloc.put(DevAccounts.address(i), new BigInteger("10000000000000000000000"));
-        }
-        final BlockApplier applier = new BlockApplier(decoder, new NativeLedger(alloc, SINK));
+        final BlockApplier applier = new BlockApplier(decoder, new NativeLedger(devAlloc(), SINK));
         applier.apply(b1, null, true);
         final BlockRejectedException e = org.junit.jupiter.api.Assertions.assertThrows(BlockRejectedException.class,
             () -> applier.apply(forged, b1, false));
