@@ -128,6 +128,14 @@ class NodeIntegrationTest
         assertEquals(Hex.quantity(BigInteger.valueOf(1000 + 10 + 7)), rpc.call("eth_getBalance", RECIPIENT, "latest").asText());
         final JsonNode tx = rpc.call("eth_getTransactionByHash", Hash.sha3(raw1559));
         assertEquals(DevAccounts.address(0).toHex(), tx.get("from").asText());
+        final org.web3j.crypto.SignedRawTransaction signed =
+            (org.web3j.crypto.SignedRawTransaction)org.web3j.crypto.TransactionDecoder.decode(raw1559);
+        assertEquals(Hex.quantity(new BigInteger(1, signed.getSignatureData().getR())), tx.get("r").asText());
+        assertEquals(Hex.quantity(new BigInteger(1, signed.getSignatureData().getS())), tx.get("s").asText());
+        assertEquals(tx.get("v").asText(), tx.get("yParity").asText());
+        final JsonNode legacy = rpc.call("eth_getTransactionByHash", Hash.sha3(rawLegacy));
+        final long v = Hex.parseQuantity(legacy.get("v").asText()).longValue();
+        assertTrue(v == TestNodes.CHAIN_ID * 2 + 35 || v == TestNodes.CHAIN_ID * 2 + 36, "EIP-155 v, was " + v);
 
         final JsonNode head = rpc.call("ledger_getHeadL2Block");
         assertEquals(rpc.call("ledger_getHeadL2BlockHeight").asText(), head.get("header").get("height").asText());

@@ -32,8 +32,9 @@ public final class JournalScanner
     private final byte[] sender = new byte[20];
 
     /**
-     * Reads every entry. Exceptions from the visitor propagate unchanged (with the index in
-     * {@link ScanException} when they are not already one of ours).
+     * Reads every entry, stopping at the first failure: a journaled transaction that does not decode
+     * is reported as {@link JournalCorruptException} with its index; the visitor's own exceptions
+     * (e.g. {@link BlockRejectedException}) propagate unchanged.
      */
     public void scan(final JournalReader reader, final Visitor visitor) throws Exception
     {
@@ -80,6 +81,10 @@ public final class JournalScanner
                 {
                     throw new JournalCorruptException(index, null, "unknown template id " + templateId);
                 }
+            }
+            catch (final dev.seqnet.chain.tx.TxDecodeException e)
+            {
+                failure[0] = new JournalCorruptException(index, null, "journaled transaction does not decode: " + e.getMessage());
             }
             catch (final Exception e)
             {

@@ -259,6 +259,7 @@ public final class RpcMethods
         o.put("value", Hex.quantity(tx.value()));
         o.put("gas", Hex.quantity(tx.gasLimit()));
         o.put("input", Hex.encode(tx.data()));
+        TxSignatureJson.put(o, tx);
         if (tx.type() == EthTransaction.TYPE_DYNAMIC_FEE)
         {
             o.put("maxFeePerGas", Hex.quantity(tx.maxFeePerGas()));
