@@ -1,0 +1,95 @@
+package dev.seqnet.consensus;
+
+import dev.seqnet.chain.crypto.SequencerKey;
+import dev.seqnet.chain.crypto.Sha256;
+import dev.seqnet.chain.crypto.Signatures;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * The domain-separated digests members sign (PROTOCOL.md §3.2): SHA-256 over the 141-byte
+ * {@code SignInput} = tag ‖ chainId ‖ genesisHash ‖ kind ‖ view ‖ blockHash ‖ parentView ‖ parentHash.
+ * Chain id and genesis hash bind every vote to one network, so it cannot be replayed on another.
+ */
+public final class SigningDomain
+{
+    /** {@code "seqnet/consensus/v1"} followed by one zero byte. */
+    public static final byte[] TAG = "seqnet/consensus/v1\0".getBytes(StandardCharsets.US_ASCII);
+
+    /** Length of {@code SignInput}: 20 + 8 + 32 + 1 + 8 + 32 + 8 + 32. */
+    public static final int SIGN_INPUT_LENGTH = 141;
+
+    /** Length of block hashes, genesis hash and digests. */
+    public static final int HASH_LENGTH = 32;
+
+    private static final byte[] ZERO_HASH = new byte[HASH_LENGTH];
+
+    /** TAG ‖ chainId ‖ genesisHash, the 60-byte prefix shared by every digest of this network. */
+    private final byte[] prefix;
+
+    /**
+     * @throws IllegalArgumentException unless {@code genesisHash} is 32 bytes.
+     */
+    public SigningDomain(final long chainId, final byte[] genesisHash)
+    {
+        if (genesisHash == null || genesisHash.length != HASH_LENGTH)
+        {
+            throw new IllegalArgumentException("genesis hash must be 32 bytes");
+        }
+        prefix = ByteBuffer.allocate(TAG.length + 8 + HASH_LENGTH).order(ByteOrder.BIG_ENDIAN)
+            .put(TAG).putLong(chainId).put(genesisHash).array();
+    }
+
+    /** The digest of a vote: {@code parentView = 0} and a zero {@code parentHash}. */
+    public byte[] voteDigest(final MessageKind kind, final long view, final byte[] blockHash)
+    {
+        return digest(kind, view, blockHash, 0, ZERO_HASH);
+    }
+
+    /** The digest of a {@code Proposal}. */
+    public byte[] proposalDigest(final long view, final byte[] blockHash, final long parentView, final byte[] parentHash)
+    {
+        return digest(MessageKind.PROPOSAL, view, blockHash, parentView, parentHash);
+    }
+
+    /**
+     * SHA-256 of {@code SignInput}. {@code NULLIFY} callers pass a zero block hash.
+     *
+     * @throws IllegalArgumentException unless both hashes are 32 bytes.
+     */
+    public byte[] digest(
+        final MessageKind kind, final long view, final byte[] blockHash, final long parentView, final byte[] parentHash)
+    {
+        if (blockHash == null || blockHash.length != HASH_LENGTH || parentHash == null || parentHash.length != HASH_LENGTH)
+        {
+            throw new IllegalArgumentException("hashes must be 32 bytes");
+        }
+        final byte[] tail = new byte[1 + 8 + HASH_LENGTH + 8 + HASH_LENGTH];
+        final ByteBuffer b = ByteBuffer.wrap(tail).order(ByteOrder.BIG_ENDIAN);
+        b.put((byte)kind.code()).putLong(view).put(blockHash).putLong(parentView).put(parentHash);
+        final MessageDigest d = Sha256.digest();
+        d.update(prefix);
+        d.update(tail);
+        return d.digest();
+    }
+
+    /** Signs a vote with RFC 6979 ECDSA; returns the 64-byte compact signature. */
+    public byte[] signVote(final SequencerKey key, final MessageKind kind, final long view, final byte[] blockHash)
+    {
+        return key.sign(voteDigest(kind, view, blockHash));
+    }
+
+    /** True when {@code signature} is {@code publicKey}'s vote of this kind for (view, blockHash); false for malformed input. */
+    public boolean verifyVote(
+        final byte[] signature, final byte[] publicKey, final MessageKind kind, final long view, final byte[] blockHash)
+    {
+        if (blockHash == null || blockHash.length != HASH_LENGTH)
+        {
+            return false;
+        }
+        return Signatures.verify(signature, voteDigest(kind, view, blockHash), publicKey);
+    }
+}
