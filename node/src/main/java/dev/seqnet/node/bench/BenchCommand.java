@@ -94,6 +94,10 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--step-warmup", paramLabel = "SECONDS", defaultValue = "1", description = "--rate 0: warm-up seconds per step (default ${DEFAULT-VALUE}).")
     double stepWarmup;
 
+    @Option(names = "--step-retries", paramLabel = "COUNT", defaultValue = "1",
+        description = "--rate 0: run a failed step again this many times before it counts as failed (default ${DEFAULT-VALUE}).")
+    int stepRetries;
+
     static final String FAST_PATH_NOTE = "one member: blocks are not voted on, so there is no fast or slow path";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -226,9 +230,9 @@ public final class BenchCommand implements Callable<Integer>
         {
             return "--duration and --step-duration must be positive; --warmup, --step-warmup and --grace not negative";
         }
-        if (connections < 1 || accounts < 1)
+        if (connections < 1 || accounts < 1 || stepRetries < 0)
         {
-            return "--connections and --accounts must be at least 1";
+            return "--connections and --accounts must be at least 1, --step-retries not negative";
         }
         if (rate == 0 && !(maxP99Ms > 0 && startRate >= MIN_SEARCH_RATE && maxRate >= startRate))
         {
@@ -319,27 +323,35 @@ public final class BenchCommand implements Callable<Integer>
         {
             final double stepRate = search.next();
             final String label = "[" + number(stepRate) + " tx/s] ";
-            final int[] counts = OpenLoopRun.counts(stepRate, stepWarmup, stepDuration);
-            final SignedLoad load = sign(senders, counts[0] + counts[1], chain, label);
-            final RunResult result = new OpenLoopRun(sender, subscriber, load, stepRate, counts[0], stepWarmup, stepDuration, grace,
-                stdout, log, "rate=" + number(stepRate), label).run();
-            final boolean sustained = result.sustained(maxP99Micros);
-            for (final int account : result.troubledSenders())
+            RunResult result = null;
+            boolean sustained = false;
+            for (int attempt = 0; attempt <= stepRetries && !sustained; attempt++)
             {
-                senders.retire(account);
+                final int[] counts = OpenLoopRun.counts(stepRate, stepWarmup, stepDuration);
+                final SignedLoad load = sign(senders, counts[0] + counts[1], chain, label);
+                result = new OpenLoopRun(sender, subscriber, load, stepRate, counts[0], stepWarmup, stepDuration, grace,
+                    stdout, log, "rate=" + number(stepRate) + (attempt == 0 ? "" : "-retry" + attempt), label).run();
+                sustained = result.sustained(maxP99Micros);
+                for (final int account : result.troubledSenders())
+                {
+                    senders.retire(account);
+                }
+                stdout.printf("%sstep %d%s: p50 %.2f ms  p99 %.2f ms  finalized %.0f tx/s  %s%s%n", label, search.steps() + 1,
+                    attempt == 0 ? "" : " retry " + attempt,
+                    result.latency().getValueAtPercentile(50) / 1000.0, result.latency().getValueAtPercentile(99) / 1000.0,
+                    result.throughput(), result.verdict(maxP99Micros),
+                    !sustained && attempt < stepRetries ? " (trying again: one stall fails a short step)" : "");
+                stdout.flush();
+                final ObjectNode step = steps.addObject();
+                step.put("rate_tx_s", stepRate);
+                step.put("attempt", attempt + 1);
+                putLatencies(step, result.latency());
+                step.put("throughput_tx_s", round1(result.throughput()));
+                step.put("sent", result.sent());
+                step.put("finalized", result.finalized());
+                step.put("not_finalized", result.rejected() + result.errors() + result.lost());
+                step.put("sustained", sustained);
             }
-            stdout.printf("%sstep %d: p50 %.2f ms  p99 %.2f ms  finalized %.0f tx/s  %s%n", label, search.steps() + 1,
-                result.latency().getValueAtPercentile(50) / 1000.0, result.latency().getValueAtPercentile(99) / 1000.0,
-                result.throughput(), result.verdict(maxP99Micros));
-            stdout.flush();
-            final ObjectNode step = steps.addObject();
-            step.put("rate_tx_s", stepRate);
-            putLatencies(step, result.latency());
-            step.put("throughput_tx_s", round1(result.throughput()));
-            step.put("sent", result.sent());
-            step.put("finalized", result.finalized());
-            step.put("not_finalized", result.rejected() + result.errors() + result.lost());
-            step.put("sustained", sustained);
             if (sustained && (best == null || stepRate > best.rate()))
             {
                 best = result;

@@ -70,7 +70,8 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
 
     /**
      * @param log   where measured interval histograms go (null: none); written from the progress thread.
-     * @param tag   the tag those intervals carry (null: none), e.g. the rate of a search step.
+     * @param tag   the tag those intervals carry (null: none), e.g. the rate of a search step; no spaces or commas
+     *              (the log format splits on them).
      * @param label prefix of every progress line (empty for a single run).
      */
     OpenLoopRun(
@@ -123,7 +124,10 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
                 int end = next;
                 while (end < total && intended(end) <= now)
                 {
-                    sendLag.recordValue(Math.max(0, now - intended(end)) / 1000);
+                    if (end >= warmupCount)
+                    {
+                        sendLag.recordValue(Math.max(0, now - intended(end)) / 1000);
+                    }
                     end++;
                 }
                 if (end > next)

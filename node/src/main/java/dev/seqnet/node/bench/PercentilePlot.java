@@ -32,7 +32,7 @@ final class PercentilePlot
     }
 
     private static final int WIDTH = 1000;
-    private static final int HEIGHT = 620;
+    private static final int HEIGHT = 660;
     private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e)};
 
     private PercentilePlot()
@@ -54,7 +54,7 @@ final class PercentilePlot
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(0xdddddd));
         chart.getStyler().setPlotBorderVisible(true);
-        styler.setLegendPosition(Styler.LegendPosition.InsideNW);
+        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
         styler.setLegendBorderColor(new Color(0xbbbbbb));
 
         double maxX = 1;
@@ -74,6 +74,13 @@ final class PercentilePlot
             series.setLineColor(COLORS[color++ % COLORS.length]);
             series.setLineStyle(new BasicStroke(2.2f));
         }
+        if (spansDecades(curves))
+        {
+            // A failed step can sit a thousand times above a sustained one: only a log scale shows both.
+            chart.getStyler().setYAxisLogarithmic(true);
+            chart.getStyler().setYAxisMin(null);
+            chart.setYAxisTitle("submit \u2192 finalized latency (ms, log scale)");
+        }
         // End the axis at the next decade so its last tick (e.g. 99.99%) is labelled.
         chart.getStyler().setXAxisMax(Math.ceil(maxX));
         Files.createDirectories(png.toAbsolutePath().getParent());
@@ -81,6 +88,22 @@ final class PercentilePlot
         {
             BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
         }
+    }
+
+    /** Whether the curves' maxima differ by more than 20×, too much for one linear axis. */
+    static boolean spansDecades(final List<Curve> curves)
+    {
+        long low = Long.MAX_VALUE;
+        long high = 0;
+        for (final Curve curve : curves)
+        {
+            if (curve.micros().getTotalCount() > 0)
+            {
+                low = Math.min(low, curve.micros().getMaxValue());
+                high = Math.max(high, curve.micros().getMaxValue());
+            }
+        }
+        return high > 20 * Math.max(1, low) && low != Long.MAX_VALUE;
     }
 
     /**

@@ -22,7 +22,7 @@ import java.util.List;
  * @param throughput       finalized measured transactions ÷ (last one's finalization − start of the measured window), tx/s.
  * @param backlog          warm-up transactions not yet finalized when the measured window began: a
  *                         large one means the warm-up was too short and the cold start is measured.
- * @param sendLag          how late the generator issued each send against its schedule, µs (its own health).
+ * @param sendLag          how late the generator issued each measured send against its schedule, µs (its own health).
  * @param rejections       the first few refusal or failure messages.
  * @param troubledSenders  accounts with a refused, failed or lost transaction in this run (warm-up included).
  */

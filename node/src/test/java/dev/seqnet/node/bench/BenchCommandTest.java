@@ -118,6 +118,26 @@ class BenchCommandTest
     }
 
     @Test
+    @Timeout(90)
+    void rateZeroStepsUpToTheCeilingAndReportsTheBestStep() throws Exception
+    {
+        // A 10 s p99 bound at 20 and 40 tx/s: every step is sustained, so the search must double to the ceiling and stop.
+        final int exit = bench("--nodes", "1", "--rate", "0", "--start-rate", "20", "--max-rate", "40", "--max-p99-ms", "10000",
+            "--step-duration", "1", "--step-warmup", "0", "--warmup", "0", "--accounts", "10", "--out", dir.resolve("search").toString());
+        assertEquals(0, exit, () -> "stdout:\n" + out + "\nstderr:\n" + err);
+        final List<String> lines = out.toString().lines().toList();
+        final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
+        assertEquals(40.0, summary.get("rate_tx_s").asDouble());
+        assertEquals(40.0, summary.get("best_rate_tx_s").asDouble());
+        assertEquals(2, summary.get("search_steps").size(), summary.toString());
+        assertEquals(20.0, summary.get("search_steps").get(0).get("rate_tx_s").asDouble());
+        assertEquals(40.0, summary.get("search_steps").get(1).get("rate_tx_s").asDouble());
+        assertEquals(40, summary.get("sent").asLong(), "the summary is the 40 tx/s step's");
+        assertEquals(summary.get("sent").asLong(), summary.get("finalized").asLong());
+        assertNotNull(ImageIO.read(Path.of(summary.get("png").asText()).toFile()));
+    }
+
+    @Test
     void networksOfSeveralMembersAreRefusedUntilTheConsensusExists()
     {
         assertEquals(2, bench("--nodes", "4"));

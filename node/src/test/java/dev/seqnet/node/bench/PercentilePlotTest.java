@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The percentile curve's coordinates and the axis labels of the plot. */
@@ -39,6 +40,19 @@ class PercentilePlotTest
                 assertEquals(9.9, ys.get(i), 0.02);
             }
         }
+    }
+
+    @Test
+    void aLogLatencyScaleOnlyWhenTheCurvesAreFarApart()
+    {
+        final Histogram fast = new Histogram(3);
+        fast.recordValue(1_000);
+        final Histogram slow = new Histogram(3);
+        slow.recordValue(15_000);
+        assertFalse(PercentilePlot.spansDecades(List.of(new PercentilePlot.Curve("a", fast), new PercentilePlot.Curve("b", slow))));
+        slow.recordValue(25_000);
+        assertTrue(PercentilePlot.spansDecades(List.of(new PercentilePlot.Curve("a", fast), new PercentilePlot.Curve("b", slow))));
+        assertFalse(PercentilePlot.spansDecades(List.of(new PercentilePlot.Curve("a", fast), new PercentilePlot.Curve("empty", new Histogram(3)))));
     }
 
     @Test
