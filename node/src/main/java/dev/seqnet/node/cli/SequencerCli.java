@@ -1,5 +1,6 @@
 package dev.seqnet.node.cli;
 
+import dev.seqnet.node.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
         TestnetCommand.class,
         ReplayCommand.class,
         SendCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class SequencerCli implements Runnable

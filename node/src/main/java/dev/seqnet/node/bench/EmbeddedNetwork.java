@@ -1,0 +1,210 @@
+package dev.seqnet.node.bench;
+
+import dev.seqnet.node.cli.JvmFlags;
+import dev.seqnet.node.cli.SequencerCli;
+import dev.seqnet.node.config.DevAccounts;
+import dev.seqnet.node.config.Genesis;
+import dev.seqnet.node.config.KeyFile;
+import dev.seqnet.node.config.NodeConfig;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The {@code --nodes} target: a fresh network in a temporary directory whose genesis funds the bench
+ * accounts, each member started as its own OS process (as {@code sequencer testnet} does) with RPC on
+ * an ephemeral loopback port. A separate process keeps the load generator's threads, allocation and
+ * GC out of the member's JVM, so the figures are what an outside client of a real member sees.
+ * {@link #close()} stops the members and deletes the directory.
+ */
+final class EmbeddedNetwork implements AutoCloseable
+{
+    /** Every bench account starts with 1,000,000 ETH. */
+    static final BigInteger BALANCE = new BigInteger("1000000000000000000000000");
+
+    private static final String RPC_LINE = "rpc http://";
+    private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private final Path dir;
+    private final List<Process> members = new ArrayList<>();
+    private final List<String> rpcUrls = new ArrayList<>();
+    private final List<Path> logs = new ArrayList<>();
+
+    private EmbeddedNetwork(final Path dir)
+    {
+        this.dir = dir;
+    }
+
+    /**
+     * Lays out and starts {@code nodes} members (only 1 until the BFT consensus exists).
+     *
+     * @param logDir where each member's output goes, as {@code member-I.log}.
+     */
+    static EmbeddedNetwork start(final int nodes, final long chainId, final BenchAccounts accounts, final Path logDir)
+        throws IOException, InterruptedException
+    {
+        if (nodes != 1)
+        {
+            throw new IllegalArgumentException("an embedded network of " + nodes + " members needs the BFT consensus");
+        }
+        final EmbeddedNetwork network = new EmbeddedNetwork(Files.createTempDirectory("seqnet-bench-"));
+        try
+        {
+            final List<Path> configs = network.layout(nodes, chainId, accounts);
+            for (int i = 0; i < nodes; i++)
+            {
+                network.startMember(configs.get(i), logDir.resolve("member-" + i + ".log"));
+            }
+        }
+        catch (final IOException | InterruptedException | RuntimeException e)
+        {
+            network.close();
+            throw e;
+        }
+        return network;
+    }
+
+    private List<Path> layout(final int nodes, final long chainId, final BenchAccounts accounts) throws IOException
+    {
+        final Genesis genesis = new Genesis();
+        genesis.chainId = chainId;
+        genesis.timestamp = System.currentTimeMillis() / 1000;
+        final List<KeyFile> keys = new ArrayList<>();
+        for (int i = 0; i < nodes; i++)
+        {
+            final KeyFile key = KeyFile.generate();
+            keys.add(key);
+            genesis.members.add(new Genesis.Member(i, key.address, key.publicKey, "1"));
+        }
+        for (int i = 0; i < DevAccounts.COUNT; i++)
+        {
+            genesis.alloc.put(DevAccounts.address(i).toHex(), BALANCE.toString());
+        }
+        for (int i = 0; i < accounts.size(); i++)
+        {
+            genesis.alloc.put(accounts.address(i).toHex(), BALANCE.toString());
+        }
+        genesis.validate();
+        genesis.save(dir.resolve("genesis.json"));
+        final List<Path> configs = new ArrayList<>();
+        for (int i = 0; i < nodes; i++)
+        {
+            final Path memberDir = dir.resolve("member-" + i);
+            keys.get(i).save(memberDir.resolve("key.json"));
+            final NodeConfig config = new NodeConfig();
+            config.genesisFile = "../genesis.json";
+            config.rpc.port = 0;
+            config.save(memberDir.resolve("node.json"));
+            configs.add(memberDir.resolve("node.json"));
+        }
+        return configs;
+    }
+
+    private void startMember(final Path config, final Path log) throws IOException, InterruptedException
+    {
+        Files.deleteIfExists(log);
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(JvmFlags.list());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(SequencerCli.class.getName());
+        cmd.add("run");
+        cmd.add("--config");
+        cmd.add(config.toAbsolutePath().toString());
+        cmd.add("--status-interval");
+        cmd.add("0");
+        final Process process = new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+        members.add(process);
+        logs.add(log);
+        rpcUrls.add(awaitRpcUrl(process, log));
+    }
+
+    /** Waits for the member's {@code rpc http://host:port} line: with port 0 only the member knows its port. */
+    private static String awaitRpcUrl(final Process process, final Path log) throws IOException, InterruptedException
+    {
+        final long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
+        while (System.nanoTime() < deadline)
+        {
+            if (Files.exists(log))
+            {
+                for (final String line : Files.readAllLines(log, StandardCharsets.UTF_8))
+                {
+                    if (line.startsWith(RPC_LINE))
+                    {
+                        return line.substring("rpc ".length()).split("\\s+")[0];
+                    }
+                }
+            }
+            if (!process.isAlive())
+            {
+                throw new IOException("member exited with " + process.exitValue() + " before serving; see " + log);
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        throw new IOException("member did not start serving within 60 s; see " + log);
+    }
+
+    List<String> rpcUrls()
+    {
+        return rpcUrls;
+    }
+
+    long pid(final int member)
+    {
+        return members.get(member).pid();
+    }
+
+    Path log(final int member)
+    {
+        return logs.get(member);
+    }
+
+    /** Stops every member (SIGTERM, then SIGKILL after 10 s) and deletes the network's directory. */
+    @Override
+    public synchronized void close()
+    {
+        for (final Process p : members)
+        {
+            p.destroy();
+        }
+        for (final Process p : members)
+        {
+            try
+            {
+                if (!p.waitFor(10, TimeUnit.SECONDS))
+                {
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+            catch (final InterruptedException e)
+            {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        members.clear();
+        if (Files.exists(dir))
+        {
+            try (Stream<Path> paths = Files.walk(dir))
+            {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            catch (final IOException ignore)
+            {
+                // a temporary directory: the OS cleans it eventually
+            }
+        }
+    }
+}

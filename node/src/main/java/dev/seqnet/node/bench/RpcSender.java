@@ -1,0 +1,119 @@
+package dev.seqnet.node.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Posts pre-built JSON-RPC bodies over HTTP/1.1 with Vert.x's non-blocking client on one event
+ * loop: a pool of keep-alive connections per target, transactions spread round-robin over the
+ * targets. Nothing here waits for a reply, so a slow reply never holds back the next scheduled send.
+ */
+final class RpcSender implements AutoCloseable
+{
+    /** Outcome of one send, on the event-loop thread. */
+    interface Replies
+    {
+        void replied(int index, String body);
+
+        void failed(int index, Throwable cause);
+    }
+
+    private final Vertx vertx;
+    private final Context context;
+    private final HttpClient client;
+    private final RequestOptions[] targets;
+
+    RpcSender(final List<String> urls, final int connectionsPerTarget)
+    {
+        targets = new RequestOptions[urls.size()];
+        for (int i = 0; i < targets.length; i++)
+        {
+            final URI uri = URI.create(urls.get(i));
+            if (!"http".equals(uri.getScheme()) || uri.getHost() == null)
+            {
+                throw new IllegalArgumentException("--rpc needs http://host:port URLs, got " + urls.get(i));
+            }
+            targets[i] = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setHost(uri.getHost())
+                .setPort(uri.getPort() < 0 ? 80 : uri.getPort())
+                .setURI(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                .setIdleTimeout(30_000)
+                .putHeader("Content-Type", "application/json");
+        }
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
+        context = vertx.getOrCreateContext();
+        client = vertx.createHttpClient(
+            new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(5_000),
+            new PoolOptions().setHttp1MaxSize(connectionsPerTarget).setMaxWaitQueueSize(-1));
+    }
+
+    int targets()
+    {
+        return targets.length;
+    }
+
+    /** Sends transactions {@code from} … {@code to − 1} of {@code load} from the event loop; returns at once. */
+    void sendRange(final SignedLoad load, final int from, final int to, final Replies replies)
+    {
+        context.runOnContext(v ->
+        {
+            for (int i = from; i < to; i++)
+            {
+                send(load, i, replies);
+            }
+        });
+    }
+
+    private void send(final SignedLoad load, final int i, final Replies replies)
+    {
+        final Buffer body = Buffer.buffer(load.body(i));
+        client.request(targets[i % targets.length])
+            .compose(request -> request.send(body))
+            .compose(HttpClientResponse::body)
+            .onComplete(ar ->
+            {
+                if (ar.succeeded())
+                {
+                    replies.replied(i, ar.result().toString());
+                }
+                else
+                {
+                    replies.failed(i, ar.cause());
+                }
+            });
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            client.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+        catch (final Exception ignore)
+        {
+            // closing anyway
+        }
+        try
+        {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+        catch (final Exception ignore)
+        {
+            // closing anyway
+        }
+    }
+}

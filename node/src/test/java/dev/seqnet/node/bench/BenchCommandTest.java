@@ -1,0 +1,161 @@
+package dev.seqnet.node.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.seqnet.node.cli.SequencerCli;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.HistogramLogReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code sequencer bench} end to end: a real member process, a short low-rate run, and the files it
+ * leaves. Only the shape and consistency of the results are checked, never performance figures.
+ */
+class BenchCommandTest
+{
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final byte[] PNG_SIGNATURE = {(byte)0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int bench(final String... args)
+    {
+        final String[] full = new String[args.length + 1];
+        full[0] = "bench";
+        System.arraycopy(args, 0, full, 1, args.length);
+        return new CommandLine(new SequencerCli()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(full);
+    }
+
+    @Test
+    @Timeout(90)
+    void shortRunProducesAValidSummaryPlotAndHistogramLog() throws Exception
+    {
+        final Path results = dir.resolve("results");
+        final int exit = bench("--nodes", "1", "--rate", "50", "--duration", "2", "--warmup", "1", "--accounts", "20",
+            "--out", results.toString());
+        assertEquals(0, exit, () -> "stdout:\n" + out + "\nstderr:\n" + err);
+
+        final List<String> lines = out.toString().lines().toList();
+        assertTrue(lines.stream().anyMatch(l -> l.matches("\\s+\\d+ s\\s+(warm-up|measure|drain)\\s+sent.*")),
+            "progress lines every second:\n" + out);
+        final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
+        for (final String key : List.of("p50_us", "p90_us", "p99_us", "p999_us", "max_us", "throughput_tx_s", "sent",
+            "finalized", "rejected", "lost", "rate_tx_s", "nodes", "fast_path_share", "duration_s", "hlog", "png"))
+        {
+            assertTrue(summary.has(key), "summary has " + key + ": " + summary);
+        }
+        assertEquals(100, summary.get("sent").asLong(), "50 tx/s for 2 measured seconds");
+        assertEquals(50, summary.get("warmup_sent").asLong(), "50 tx/s for 1 warm-up second");
+        assertEquals(summary.get("sent").asLong(), summary.get("finalized").asLong(), "every transaction finalized");
+        assertEquals(0, summary.get("rejected").asLong());
+        assertEquals(0, summary.get("failed").asLong());
+        assertEquals(0, summary.get("lost").asLong());
+        assertEquals(1, summary.get("nodes").asInt());
+        assertEquals(50.0, summary.get("rate_tx_s").asDouble());
+        assertEquals(2.0, summary.get("duration_s").asDouble());
+        assertTrue(summary.get("fast_path_share").isNull(), "one member: no fast path to report");
+        assertEquals("scheduled_send_time", summary.get("latency_from").asText());
+
+        final long[] percentiles = {summary.get("p50_us").asLong(), summary.get("p90_us").asLong(), summary.get("p99_us").asLong(),
+            summary.get("p999_us").asLong(), summary.get("max_us").asLong()};
+        assertTrue(percentiles[0] > 0, "a finalized transaction takes time");
+        final long[] sorted = percentiles.clone();
+        Arrays.sort(sorted);
+        assertArrayEquals(sorted, percentiles, "p50 <= p90 <= p99 <= p99.9 <= max");
+        assertTrue(summary.get("throughput_tx_s").asDouble() > 0);
+
+        final Path png = Path.of(summary.get("png").asText());
+        final byte[] bytes = Files.readAllBytes(png);
+        assertTrue(bytes.length > PNG_SIGNATURE.length);
+        assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(bytes, PNG_SIGNATURE.length), "PNG signature");
+        final BufferedImage image = ImageIO.read(png.toFile());
+        assertNotNull(image, "ImageIO decodes the plot");
+        assertTrue(image.getWidth() > 0 && image.getHeight() > 0);
+
+        final Path hlog = Path.of(summary.get("hlog").asText());
+        long logged = 0;
+        long maxLogged = 0;
+        final HistogramLogReader reader = new HistogramLogReader(hlog.toFile());
+        try
+        {
+            for (EncodableHistogram h = reader.nextIntervalHistogram(); h != null; h = reader.nextIntervalHistogram())
+            {
+                final org.HdrHistogram.Histogram interval = (org.HdrHistogram.Histogram)h;
+                logged += interval.getTotalCount();
+                maxLogged = Math.max(maxLogged, interval.getMaxValue());
+            }
+        }
+        finally
+        {
+            reader.close();
+        }
+        assertEquals(summary.get("finalized").asLong(), logged, "the log's intervals hold every measured latency");
+        assertEquals(summary.get("max_us").asLong(), maxLogged, "the log's maximum is the summary's");
+
+        assertEquals(summary, MAPPER.readTree(Files.readString(Path.of(summary.get("summary").asText()))), "summary.json = last line");
+        assertTrue(Files.readString(results.resolve("percentiles.txt")).contains("#[Max"), "HdrHistogram percentile table");
+    }
+
+    @Test
+    @Timeout(90)
+    void rateZeroStepsUpToTheCeilingAndReportsTheBestStep() throws Exception
+    {
+        // A 10 s p99 bound at 20 and 40 tx/s: every step is sustained, so the search must double to the ceiling and stop.
+        final int exit = bench("--nodes", "1", "--rate", "0", "--start-rate", "20", "--max-rate", "40", "--max-p99-ms", "10000",
+            "--step-duration", "1", "--step-warmup", "0", "--warmup", "0", "--accounts", "10", "--out", dir.resolve("search").toString());
+        assertEquals(0, exit, () -> "stdout:\n" + out + "\nstderr:\n" + err);
+        final List<String> lines = out.toString().lines().toList();
+        final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
+        assertEquals(40.0, summary.get("rate_tx_s").asDouble());
+        assertEquals(40.0, summary.get("best_rate_tx_s").asDouble());
+        assertEquals(2, summary.get("search_steps").size(), summary.toString());
+        assertEquals(20.0, summary.get("search_steps").get(0).get("rate_tx_s").asDouble());
+        assertEquals(40.0, summary.get("search_steps").get(1).get("rate_tx_s").asDouble());
+        assertEquals(40, summary.get("sent").asLong(), "the summary is the 40 tx/s step's");
+        assertEquals(summary.get("sent").asLong(), summary.get("finalized").asLong());
+        assertNotNull(ImageIO.read(Path.of(summary.get("png").asText()).toFile()));
+    }
+
+    @Test
+    void networksOfSeveralMembersAreRefusedUntilTheConsensusExists()
+    {
+        assertEquals(2, bench("--nodes", "4"));
+        assertTrue(err.toString().contains("--nodes 4") && err.toString().contains("BFT consensus"), err.toString());
+        assertEquals(2, bench("--nodes", "7"));
+        assertTrue(err.toString().contains("--nodes 7"), err.toString());
+    }
+
+    @Test
+    void badTargetsAreUsageErrors()
+    {
+        assertEquals(2, bench("--nodes", "3"));
+        assertTrue(err.toString().contains("--nodes must be 1, 4 or 7"), err.toString());
+        assertEquals(2, bench("--nodes", "1", "--rpc", "http://127.0.0.1:8545"));
+        assertTrue(err.toString().contains("give one of them"), err.toString());
+        assertEquals(2, bench("--keys-from", dir.resolve("keys").toString()));
+        assertTrue(err.toString().contains("--keys-from goes with --rpc"), err.toString());
+        assertEquals(2, bench("--rate", "-5"));
+        assertEquals("", out.toString(), "nothing started for a usage error");
+    }
+}
