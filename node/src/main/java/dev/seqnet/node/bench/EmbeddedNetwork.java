@@ -1,7 +1,6 @@
 package dev.seqnet.node.bench;
 
-import dev.seqnet.node.cli.JvmFlags;
-import dev.seqnet.node.cli.SequencerCli;
+import dev.seqnet.node.cli.MemberProcesses;
 import dev.seqnet.node.config.DevAccounts;
 import dev.seqnet.node.config.Genesis;
 import dev.seqnet.node.config.KeyFile;
@@ -111,21 +110,7 @@ final class EmbeddedNetwork implements AutoCloseable
     private void startMember(final Path config, final Path log) throws IOException, InterruptedException
     {
         Files.deleteIfExists(log);
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(JvmFlags.list());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(SequencerCli.class.getName());
-        cmd.add("run");
-        cmd.add("--config");
-        cmd.add(config.toAbsolutePath().toString());
-        cmd.add("--status-interval");
-        cmd.add("0");
-        final Process process = new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
+        final Process process = MemberProcesses.start(config, log, "--status-interval", "0");
         members.add(process);
         logs.add(log);
         rpcUrls.add(awaitRpcUrl(process, log));
@@ -175,25 +160,7 @@ final class EmbeddedNetwork implements AutoCloseable
     @Override
     public synchronized void close()
     {
-        for (final Process p : members)
-        {
-            p.destroy();
-        }
-        for (final Process p : members)
-        {
-            try
-            {
-                if (!p.waitFor(10, TimeUnit.SECONDS))
-                {
-                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            }
-            catch (final InterruptedException e)
-            {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        MemberProcesses.stopAll(members);
         members.clear();
         if (Files.exists(dir))
         {

@@ -92,7 +92,7 @@ public final class TestnetCommand implements Callable<Integer>
 
         for (int i = 0; i < nodes; i++)
         {
-            final Process p = startMember(configs.get(i), configs.get(i).getParent().resolve("member.log"));
+            final Process p = MemberProcesses.start(configs.get(i), configs.get(i).getParent().resolve("member.log"));
             processes.add(p);
             final ObjectNode m = members.addObject();
             m.put("index", i);
@@ -175,23 +175,6 @@ public final class TestnetCommand implements Callable<Integer>
         }
         System.out.println("created a " + nodes + "-member testnet in " + dir.toAbsolutePath() + " (chain id " + chainId + ")");
         return configs;
-    }
-
-    private Process startMember(final Path config, final Path log) throws IOException
-    {
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(JvmFlags.list());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(SequencerCli.class.getName());
-        cmd.add("run");
-        cmd.add("--config");
-        cmd.add(config.toAbsolutePath().toString());
-        return new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
     }
 
     private static void awaitRpc(final String url, final Process process, final Path log) throws Exception
@@ -331,24 +314,7 @@ public final class TestnetCommand implements Callable<Integer>
 
     private synchronized void stopMembers()
     {
-        for (final Process p : processes)
-        {
-            p.destroy();
-        }
-        for (final Process p : processes)
-        {
-            try
-            {
-                if (!p.waitFor(10, TimeUnit.SECONDS))
-                {
-                    p.destroyForcibly();
-                }
-            }
-            catch (final InterruptedException e)
-            {
-                p.destroyForcibly();
-            }
-        }
+        MemberProcesses.stopAll(processes);
         processes.clear();
     }
 }

@@ -1,0 +1,62 @@
+package dev.seqnet.node.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts and stops members as their own OS processes ({@code sequencer run --config …} on this JVM's
+ * java, class path and the parent POM's flags): one place for {@code testnet} and {@code bench}.
+ */
+public final class MemberProcesses
+{
+    private MemberProcesses()
+    {
+    }
+
+    /** Starts a member; stdout and stderr are appended to {@code log}. */
+    public static Process start(final Path config, final Path log, final String... extraRunArgs) throws IOException
+    {
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(JvmFlags.list());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(SequencerCli.class.getName());
+        cmd.add("run");
+        cmd.add("--config");
+        cmd.add(config.toAbsolutePath().toString());
+        cmd.addAll(List.of(extraRunArgs));
+        return new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    }
+
+    /** SIGTERM to all (members close their journal cleanly), then SIGKILL whoever is not gone after 10 s. */
+    public static void stopAll(final Collection<Process> processes)
+    {
+        for (final Process p : processes)
+        {
+            p.destroy();
+        }
+        for (final Process p : processes)
+        {
+            try
+            {
+                if (!p.waitFor(10, TimeUnit.SECONDS))
+                {
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+            catch (final InterruptedException e)
+            {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
