@@ -1,14 +1,10 @@
 package dev.seqnet.jmh;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import dev.seqnet.transport.FrameHandler;
+import dev.seqnet.transport.LoopbackPorts;
 import dev.seqnet.transport.MediaDriverLauncher;
 import dev.seqnet.transport.SendResult;
 import dev.seqnet.transport.Transport;
@@ -99,7 +95,7 @@ public class AeronTransportBenchmark
     public void setUp()
     {
         final Transport.Mode transportMode = Transport.Mode.valueOf(mode);
-        final int[] ports = freeUdpPorts(members + 1);
+        final int[] ports = LoopbackPorts.freeUdpPorts(members + 1);
         final String[] endpoints = new String[members];
         for (int i = 0; i < members; i++)
         {
@@ -216,29 +212,6 @@ public class AeronTransportBenchmark
         if (measuring)
         {
             histogram.recordValue(System.nanoTime() - start);
-        }
-    }
-
-    private static int[] freeUdpPorts(final int count)
-    {
-        final DatagramSocket[] sockets = new DatagramSocket[count];
-        try
-        {
-            final int[] ports = new int[count];
-            for (int i = 0; i < count; i++)
-            {
-                sockets[i] = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                ports[i] = sockets[i].getLocalPort();
-            }
-            return ports;
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        finally
-        {
-            CloseHelper.closeAll(sockets);
         }
     }
 }

@@ -1,10 +1,5 @@
 package dev.seqnet.transport;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -72,7 +67,7 @@ final class TestNetwork implements AutoCloseable
         this.termLength = termLength;
         this.transportCustomizer = transportCustomizer;
         this.endpoints = new String[memberCount];
-        final int[] ports = freeUdpPorts(memberCount + 1);
+        final int[] ports = LoopbackPorts.freeUdpPorts(memberCount + 1);
         for (int i = 0; i < memberCount; i++)
         {
             endpoints[i] = "127.0.0.1:" + ports[i];
@@ -223,28 +218,5 @@ final class TestNetwork implements AutoCloseable
             CloseHelper.closeAll(runners[i], transports[i], drivers[i]);
         }
         CloseHelper.close(sharedDriver);
-    }
-
-    private static int[] freeUdpPorts(final int count)
-    {
-        final DatagramSocket[] sockets = new DatagramSocket[count];
-        try
-        {
-            final int[] ports = new int[count];
-            for (int i = 0; i < count; i++)
-            {
-                sockets[i] = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                ports[i] = sockets[i].getLocalPort();
-            }
-            return ports;
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        finally
-        {
-            CloseHelper.closeAll(sockets);
-        }
     }
 }
