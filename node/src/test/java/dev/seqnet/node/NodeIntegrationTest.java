@@ -63,8 +63,14 @@ class NodeIntegrationTest
 
     private static String sign1559(final int account, final long nonce, final BigInteger value)
     {
+        return sign1559(account, nonce, value, BigInteger.valueOf(1_000_000), GWEI.multiply(BigInteger.TWO));
+    }
+
+    private static String sign1559(
+        final int account, final long nonce, final BigInteger value, final BigInteger tip, final BigInteger maxFee)
+    {
         final RawTransaction tx = RawTransaction.createEtherTransaction(TestNodes.CHAIN_ID, BigInteger.valueOf(nonce),
-            BigInteger.valueOf(21_000), RECIPIENT, value, BigInteger.valueOf(1_000_000), GWEI.multiply(BigInteger.TWO));
+            BigInteger.valueOf(21_000), RECIPIENT, value, tip, maxFee);
         return Hex.encode(TransactionEncoder.signMessage(tx, dev(account)));
     }
 
@@ -336,6 +342,36 @@ class NodeIntegrationTest
         }
         node = SequencerNode.start(NodeConfig.load(dir.resolve("node.json")).baseDir(dir));
         assertEquals(0, node.recovery().blocks(), "the failed start wrote no block");
+    }
+
+    @Test
+    void restartRestoresExactlyThePoolThatWasRunningNotTheTransactionsItEvicted() throws Exception
+    {
+        final NodeConfig config = TestNodes.layout(dir, 1000);
+        config.mempool.globalSlots = 2;
+        config.save(dir.resolve("node.json"));
+        node = SequencerNode.start(NodeConfig.load(dir.resolve("node.json")));
+        final RpcClient rpc = new RpcClient(node.rpcUrl());
+        final String q1 = rpc.call("eth_sendRawTransaction", sign1559(3, 10, BigInteger.ONE)).asText();
+        final String q2 = rpc.call("eth_sendRawTransaction", sign1559(4, 10, BigInteger.ONE)).asText();
+        // The pool is full of queued transactions; a better-paying executable one evicts a queued tail.
+        final String pays = rpc.call("eth_sendRawTransaction",
+            sign1559(5, 0, BigInteger.ONE, BigInteger.valueOf(2_000_000), GWEI.multiply(BigInteger.valueOf(3)))).asText();
+        awaitIncluded(rpc, pays);
+        final boolean q1Pooled = !rpc.call("eth_getTransactionByHash", q1).isNull();
+        final boolean q2Pooled = !rpc.call("eth_getTransactionByHash", q2).isNull();
+        assertTrue(q1Pooled ^ q2Pooled, "exactly one queued transaction was evicted");
+        node.close();
+        node = null;
+
+        node = SequencerNode.start(NodeConfig.load(dir.resolve("node.json")));
+        assertEquals(1, node.recovery().mempoolRestored(), "the evicted transaction does not come back");
+        final RpcClient again = new RpcClient(node.rpcUrl());
+        assertEquals(q1Pooled, !again.call("eth_getTransactionByHash", q1).isNull());
+        assertEquals(q2Pooled, !again.call("eth_getTransactionByHash", q2).isNull());
+        node.close();
+        node = null;
+        assertEquals(0, SequencerCli.execute("replay", "--dir", dir.toString()), "replay reads the new journal entries");
     }
 
     @Test

@@ -83,6 +83,12 @@ public final class JournalRecovery implements JournalScanner.Visitor
     }
 
     @Override
+    public void onDropped(final long index, final byte[] hash)
+    {
+        unincluded.remove(Hash32.wrap(hash));
+    }
+
+    @Override
     public void onBlock(final long index, final L2Block block) throws Exception
     {
         final long expectedHeight = head == null ? 1 : head.header().height() + 1;

@@ -5,6 +5,7 @@ import dev.seqnet.chain.block.BlockCodec;
 import dev.seqnet.chain.block.BlockCodecException;
 import dev.seqnet.chain.block.L2Block;
 import dev.seqnet.codecs.AdmittedTxDecoder;
+import dev.seqnet.codecs.DroppedTxDecoder;
 import dev.seqnet.codecs.L2BlockDecoder;
 import dev.seqnet.codecs.MessageHeaderDecoder;
 import dev.seqnet.journal.JournalCorruptException;
@@ -23,10 +24,16 @@ public final class JournalScanner
         void onAdmitted(long index, long admissionSeq, byte[] hash, Address sender, byte[] raw) throws Exception;
 
         void onBlock(long index, L2Block block) throws Exception;
+
+        /** A transaction that left the mempool; default: ignored (replay needs blocks only). */
+        default void onDropped(long index, byte[] hash) throws Exception
+        {
+        }
     }
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final AdmittedTxDecoder admittedDecoder = new AdmittedTxDecoder();
+    private final DroppedTxDecoder droppedDecoder = new DroppedTxDecoder();
     private final BlockCodec blockCodec = new BlockCodec();
     private final byte[] hash = new byte[32];
     private final byte[] sender = new byte[20];
@@ -63,6 +70,14 @@ public final class JournalScanner
                     final byte[] raw = new byte[rawLength];
                     admittedDecoder.getRaw(raw, 0, rawLength);
                     visitor.onAdmitted(index, seq, hash.clone(), Address.of(sender), raw);
+                }
+                else if (templateId == DroppedTxDecoder.TEMPLATE_ID)
+                {
+                    headerDecoder.wrap(buffer, offset);
+                    droppedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                    final byte[] dropped = new byte[32];
+                    droppedDecoder.getHash(dropped, 0, 32);
+                    visitor.onDropped(index, dropped);
                 }
                 else if (templateId == L2BlockDecoder.TEMPLATE_ID)
                 {

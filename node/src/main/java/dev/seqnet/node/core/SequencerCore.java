@@ -50,6 +50,15 @@ public final class SequencerCore implements SequencerStage
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64 * 1024);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final AdmittedTxEncoder admittedEncoder = new AdmittedTxEncoder();
+    private final dev.seqnet.codecs.DroppedTxEncoder droppedEncoder = new dev.seqnet.codecs.DroppedTxEncoder();
+    /** Hashes of the block being published, while its pool removals are drained; else null. */
+    private java.util.Set<dev.seqnet.node.state.Hash32> publishing;
+    /**
+     * Off while recovery rebuilds state on the starting thread (what it re-derives is re-derived
+     * the same way next time); on from {@link #recovered} for the sequencer thread, the journal's
+     * single writer.
+     */
+    private boolean journalDrops;
     private final BlockCodec blockCodec = new BlockCodec();
     private final byte[] senderScratch = new byte[20];
 
@@ -99,6 +108,7 @@ public final class SequencerCore implements SequencerStage
         this.admissionSeq = nextAdmissionSeq;
         this.txsWaiting = mempool.pendingCount() > 0;
         removals.drain(onRemoved);
+        journalDrops = true;
     }
 
     /**
@@ -135,10 +145,31 @@ public final class SequencerCore implements SequencerStage
         return null;
     }
 
+    /**
+     * A transaction left the pool: journal it (so recovery restores exactly this pool) and update the
+     * read model. Included transactions are skipped: their block entry already says so.
+     */
     private void onRemoved(final EthTransaction tx)
     {
+        if (journalDrops && failure == null && !includedInBlock(tx))
+        {
+            try
+            {
+                droppedEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).putHash(tx.hash(), 0, 32);
+                journal.append(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + droppedEncoder.encodedLength());
+            }
+            catch (final RuntimeException | Error e)
+            {
+                fail("journal append of a dropped transaction", e);
+            }
+        }
         view.removePending(tx.hash());
         view.putPendingNonce(tx.sender(), mempool.pendingNonce(tx.sender()));
+    }
+
+    private boolean includedInBlock(final EthTransaction tx)
+    {
+        return publishing != null && publishing.contains(dev.seqnet.node.state.Hash32.wrap(tx.hash()));
     }
 
     private void fail(final String what, final Throwable cause)
@@ -252,7 +283,20 @@ public final class SequencerCore implements SequencerStage
             view.putPendingNonce(tx.sender(), mempool.pendingNonce(tx.sender()));
         }
         publishAccount(feeRecipient);
-        removals.drain(onRemoved);
+        final java.util.Set<dev.seqnet.node.state.Hash32> included = new java.util.HashSet<>(txs.size() * 2);
+        for (final EthTransaction tx : txs)
+        {
+            included.add(dev.seqnet.node.state.Hash32.wrap(tx.hash()));
+        }
+        publishing = included;
+        try
+        {
+            removals.drain(onRemoved);
+        }
+        finally
+        {
+            publishing = null;
+        }
         view.onBlock(block, txs, notify);
     }
 
