@@ -132,19 +132,9 @@ public final class SequencerNode implements AutoCloseable
         return view;
     }
 
-    public Genesis genesis()
-    {
-        return genesis;
-    }
-
     public JournalRecovery.Result recovery()
     {
         return recovery;
-    }
-
-    public IngressPipeline pipeline()
-    {
-        return pipeline;
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.seqnet.node.config;
 
 import dev.seqnet.chain.Address;
-import dev.seqnet.chain.crypto.Keccak256;
+import dev.seqnet.chain.tx.TxSigner;
 import fr.acinq.secp256k1.Secp256k1;
 
 import javax.crypto.Mac;
@@ -37,14 +37,7 @@ public final class DevAccounts
 
     public static Address address(final int i)
     {
-        return addressOf(privateKey(i));
-    }
-
-    public static Address addressOf(final byte[] privateKey)
-    {
-        final byte[] uncompressed = Secp256k1.get().pubkeyCreate(privateKey);
-        final byte[] hash = Keccak256.hash(uncompressed, 1, 64);
-        return Address.wrap(hash, 12);
+        return TxSigner.addressOf(privateKey(i));
     }
 
     /** BIP-39 seed (no passphrase) then BIP-32 private derivation along {@code path}. */

@@ -115,11 +115,6 @@ public final class Genesis
         return Address.fromHex(feeRecipient);
     }
 
-    public Member member(final int index)
-    {
-        return members.get(index);
-    }
-
     /** The member whose public key matches, or null when the key is not in the set. */
     public Member memberByPublicKey(final byte[] publicKey)
     {

@@ -30,11 +30,6 @@ public final class BlockApplier
         this.ledger = ledger;
     }
 
-    public NativeLedger ledger()
-    {
-        return ledger;
-    }
-
     /**
      * Decodes and applies {@code block}'s transactions.
      *

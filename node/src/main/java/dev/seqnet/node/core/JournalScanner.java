@@ -21,7 +21,10 @@ public final class JournalScanner
     /** What a scan sees. */
     public interface Visitor
     {
-        void onAdmitted(long index, long admissionSeq, byte[] hash, Address sender, byte[] raw) throws Exception;
+        /** A transaction admitted to the mempool; default: ignored (replay needs blocks only). */
+        default void onAdmitted(long index, long admissionSeq, byte[] hash, Address sender, byte[] raw) throws Exception
+        {
+        }
 
         void onBlock(long index, L2Block block) throws Exception;
 

@@ -71,8 +71,6 @@ public final class SequencerCore implements SequencerStage
     private long admissionSeq;
     private long lastBlockMs = Long.MIN_VALUE;
     private boolean txsWaiting;
-    private long blocksProduced;
-    private long txsFinalized;
 
     public SequencerCore(
         final SequencerKey key,
@@ -257,8 +255,6 @@ public final class SequencerCore implements SequencerStage
             committed = true;
             head = block;
             lastBlockMs = nowMs;
-            blocksProduced++;
-            txsFinalized += txs.size();
             publish(block, txs, true);
             // A block that ran out of gas leaves executable work behind: cut again at once.
             txsWaiting = mempool.pendingCount() > 0 && built.gasUsed() + ChainConstants.TX_BASE_GAS > ChainConstants.BLOCK_GAS_LIMIT;
@@ -314,20 +310,5 @@ public final class SequencerCore implements SequencerStage
         admittedEncoder.putSender(senderScratch, 0, 20);
         admittedEncoder.putRaw(tx.raw(), 0, tx.raw().length);
         journal.append(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + admittedEncoder.encodedLength());
-    }
-
-    public L2Block head()
-    {
-        return head;
-    }
-
-    public long blocksProduced()
-    {
-        return blocksProduced;
-    }
-
-    public long txsFinalized()
-    {
-        return txsFinalized;
     }
 }

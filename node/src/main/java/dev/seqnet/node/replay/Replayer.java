@@ -1,6 +1,5 @@
 package dev.seqnet.node.replay;
 
-import dev.seqnet.chain.Address;
 import dev.seqnet.chain.Hex;
 import dev.seqnet.chain.block.BlockVerifier;
 import dev.seqnet.chain.block.L2Block;
@@ -45,7 +44,6 @@ public final class Replayer implements JournalScanner.Visitor
     private L2Block head;
     private long blocks;
     private long transactions;
-    private long admitted;
 
     public Replayer(final Genesis genesis, final long from, final long to, final boolean verifyTxSignatures, final PrintStream out)
     {
@@ -78,17 +76,6 @@ public final class Replayer implements JournalScanner.Visitor
         final long elapsed = System.nanoTime() - start;
         return new Summary(blocks, transactions, head == null ? 0 : head.header().height(),
             head == null ? new byte[32] : head.hash(), elapsed);
-    }
-
-    public long admittedEntries()
-    {
-        return admitted;
-    }
-
-    @Override
-    public void onAdmitted(final long index, final long admissionSeq, final byte[] hash, final Address sender, final byte[] raw)
-    {
-        admitted++;
     }
 
     @Override

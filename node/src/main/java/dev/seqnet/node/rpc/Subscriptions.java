@@ -75,11 +75,6 @@ public final class Subscriptions implements AutoCloseable
         session.ids.clear();
     }
 
-    public int count()
-    {
-        return byId.size();
-    }
-
     private void onBlock(final L2Block block)
     {
         if (!byId.isEmpty())
