@@ -7,7 +7,7 @@ import java.util.Arrays;
  * fallback bitmap (NOTARIZATION only) and one 64-byte signature per signer in ascending member
  * index. It is a plain value: nothing is checked here, {@link FinalityVerifier} decides validity.
  */
-public final class Certificate
+public final class Certificate implements dev.seqnet.consensus.message.ConsensusMessage
 {
     /** Bytes in each bitmap: one bit for each of at most 256 members. */
     public static final int BITMAP_LENGTH = 32;

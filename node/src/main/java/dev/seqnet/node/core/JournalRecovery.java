@@ -7,7 +7,7 @@ import dev.seqnet.chain.tx.TxDecoder;
 import dev.seqnet.chain.tx.TxRejection;
 import dev.seqnet.journal.JournalReader;
 import dev.seqnet.node.state.ChainView;
-import dev.seqnet.node.state.Hash32;
+import dev.seqnet.chain.Hash32;
 import dev.seqnet.ordering.mempool.Mempool;
 import dev.seqnet.ordering.exec.NativeLedger;
 

@@ -52,7 +52,7 @@ public final class SequencerCore implements SequencerStage
     private final AdmittedTxEncoder admittedEncoder = new AdmittedTxEncoder();
     private final dev.seqnet.codecs.DroppedTxEncoder droppedEncoder = new dev.seqnet.codecs.DroppedTxEncoder();
     /** Hashes of the block being published, while its pool removals are drained; else null. */
-    private java.util.Set<dev.seqnet.node.state.Hash32> publishing;
+    private java.util.Set<dev.seqnet.chain.Hash32> publishing;
     /**
      * Off while recovery rebuilds state on the starting thread (what it re-derives is re-derived
      * the same way next time); on from {@link #recovered} for the sequencer thread, the journal's
@@ -167,7 +167,7 @@ public final class SequencerCore implements SequencerStage
 
     private boolean includedInBlock(final EthTransaction tx)
     {
-        return publishing != null && publishing.contains(dev.seqnet.node.state.Hash32.wrap(tx.hash()));
+        return publishing != null && publishing.contains(dev.seqnet.chain.Hash32.wrap(tx.hash()));
     }
 
     private void fail(final String what, final Throwable cause)
@@ -279,10 +279,10 @@ public final class SequencerCore implements SequencerStage
             view.putPendingNonce(tx.sender(), mempool.pendingNonce(tx.sender()));
         }
         publishAccount(feeRecipient);
-        final java.util.Set<dev.seqnet.node.state.Hash32> included = new java.util.HashSet<>(txs.size() * 2);
+        final java.util.Set<dev.seqnet.chain.Hash32> included = new java.util.HashSet<>(txs.size() * 2);
         for (final EthTransaction tx : txs)
         {
-            included.add(dev.seqnet.node.state.Hash32.wrap(tx.hash()));
+            included.add(dev.seqnet.chain.Hash32.wrap(tx.hash()));
         }
         publishing = included;
         try

@@ -1,6 +1,7 @@
 package dev.seqnet.node.state;
 
 import dev.seqnet.chain.Address;
+import dev.seqnet.chain.Hash32;
 import dev.seqnet.chain.block.L2Block;
 import dev.seqnet.chain.tx.EthTransaction;
 
