@@ -28,6 +28,12 @@ public final class JournalScanner
 
         void onBlock(long index, L2Block block) throws Exception;
 
+        /** A consensus record (the whole SBE frame); default: ignored. The buffer is valid during the call only. */
+        default void onConsensusRecord(long index, int templateId, org.agrona.DirectBuffer buffer, int offset, int length)
+            throws Exception
+        {
+        }
+
         /** A transaction that left the mempool; default: ignored (replay needs blocks only). */
         default void onDropped(long index, byte[] hash) throws Exception
         {
@@ -37,6 +43,10 @@ public final class JournalScanner
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final AdmittedTxDecoder admittedDecoder = new AdmittedTxDecoder();
     private final DroppedTxDecoder droppedDecoder = new DroppedTxDecoder();
+    /** Consensus records (own votes, finalized-block metadata, certificates, evidence: PROTOCOL.md §8) use ids 10–33. */
+    static final int FIRST_CONSENSUS_TEMPLATE = 10;
+    static final int LAST_CONSENSUS_TEMPLATE = 33;
+
     private final BlockCodec blockCodec = new BlockCodec();
     private final byte[] hash = new byte[32];
     private final byte[] sender = new byte[20];
@@ -94,6 +104,10 @@ public final class JournalScanner
                         throw new JournalCorruptException(index, null, "undecodable block: " + e.getMessage());
                     }
                     visitor.onBlock(index, block);
+                }
+                else if (templateId >= FIRST_CONSENSUS_TEMPLATE && templateId <= LAST_CONSENSUS_TEMPLATE)
+                {
+                    visitor.onConsensusRecord(index, templateId, buffer, offset, length);
                 }
                 else
                 {

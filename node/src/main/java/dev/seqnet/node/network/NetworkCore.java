@@ -1,0 +1,979 @@
+package dev.seqnet.node.network;
+
+import dev.seqnet.chain.Address;
+import dev.seqnet.chain.ChainConstants;
+import dev.seqnet.chain.Hash32;
+import dev.seqnet.chain.block.BlockCodec;
+import dev.seqnet.chain.block.BlockSealer;
+import dev.seqnet.chain.block.L2Block;
+import dev.seqnet.chain.block.L2Header;
+import dev.seqnet.chain.block.TxMerkle;
+import dev.seqnet.chain.crypto.Keccak256;
+import dev.seqnet.chain.crypto.SequencerKey;
+import dev.seqnet.chain.crypto.Signatures;
+import dev.seqnet.chain.tx.EthTransaction;
+import dev.seqnet.chain.tx.TxRejection;
+import dev.seqnet.consensus.FinalityProof;
+import dev.seqnet.consensus.FinalityVerifier;
+import dev.seqnet.consensus.MemberSet;
+import dev.seqnet.consensus.SigningDomain;
+import dev.seqnet.consensus.core.Command;
+import dev.seqnet.consensus.core.ConsensusCore;
+import dev.seqnet.consensus.core.CoreStatus;
+import dev.seqnet.consensus.core.FinalizedBlock;
+import dev.seqnet.consensus.core.Input;
+import dev.seqnet.consensus.core.TimerKind;
+import dev.seqnet.consensus.core.Verdict;
+import dev.seqnet.consensus.message.BlockCandidate;
+import dev.seqnet.consensus.message.CertificateRequest;
+import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.message.Proposal;
+import dev.seqnet.consensus.wire.BlockRequest;
+import dev.seqnet.consensus.wire.BlockResponse;
+import dev.seqnet.consensus.wire.ConsensusCodec;
+import dev.seqnet.consensus.wire.JournalCodec;
+import dev.seqnet.consensus.wire.OwnVoteRecord;
+import dev.seqnet.consensus.wire.SupportCodec;
+import dev.seqnet.consensus.wire.SupportMessage;
+import dev.seqnet.consensus.wire.SyncRequest;
+import dev.seqnet.consensus.wire.SyncResponse;
+import dev.seqnet.consensus.wire.SyncedBlock;
+import dev.seqnet.consensus.wire.TxBatch;
+import dev.seqnet.consensus.wire.TxRequest;
+import dev.seqnet.consensus.wire.TxResponse;
+import dev.seqnet.journal.Journal;
+import dev.seqnet.node.consensus.ConsensusView;
+import dev.seqnet.node.consensus.EvidenceRecord;
+import dev.seqnet.node.core.SequencerCore;
+import dev.seqnet.node.state.ChainView;
+import dev.seqnet.ordering.BaseFee;
+import dev.seqnet.ordering.BlockBuilder;
+import dev.seqnet.ordering.BuiltBlock;
+import dev.seqnet.ordering.exec.BlockReplay;
+import dev.seqnet.ordering.exec.InvalidBlockException;
+import dev.seqnet.ordering.exec.NativeLedger;
+import dev.seqnet.ordering.mempool.Mempool;
+import dev.seqnet.ringbuffer.SequencerStage;
+import dev.seqnet.transport.Transport;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.math.BigInteger;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The host of a {@link ConsensusCore} inside a member of a multi-member network (PROTOCOL.md §13
+ * H1–H8): the single writer on the ingress pipeline's sequencer thread. It admits the member's own
+ * transactions (through {@link SequencerCore}, which journals them) and streams them to peers; feeds
+ * checked peer frames and timers to the core; and runs the core's commands: journal own votes, then
+ * send; build and verify blocks on the speculative chain; journal, commit and publish finalized
+ * blocks; serve and apply block sync. Also the RPC's {@link ConsensusView}: what RPC threads read is
+ * published through concurrent maps and a volatile snapshot.
+ */
+public final class NetworkCore implements SequencerStage, ConsensusView
+{
+    private static final System.Logger LOG = System.getLogger(NetworkCore.class.getName());
+    private static final int MAX_BATCH_TXS = 1024;
+    private static final int MAX_BATCH_BYTES = 64 * 1024;
+    private static final int SYNC_BATCH = 64;
+
+    private final int self;
+    private final SequencerKey key;
+    private final MemberSet members;
+    private final SigningDomain domain;
+    private final BigInteger l1FeeRate;
+    private final long genesisTimestamp;
+    private final ConsensusCore core;
+    private final SequencerCore admission;
+    private final Mempool mempool;
+    private final NativeLedger ledger;
+    private final BlockBuilder builder;
+    private final SpeculativeChain chain;
+    private final Journal journal;
+    private final ChainView view;
+    private final Transport transport;
+    private final TxStore txStore;
+    private final FinalityVerifier finalityVerifier;
+    private final long leaderTimeoutNs;
+    private final long txWaitNs;
+
+    private final ConsensusCodec consensusCodec = new ConsensusCodec();
+    private final SupportCodec supportCodec = new SupportCodec();
+    private final JournalCodec journalCodec = new JournalCodec();
+    private final BlockCodec blockCodec = new BlockCodec();
+    private final ExpandableArrayBuffer sendBuffer = new ExpandableArrayBuffer(64 * 1024);
+    private final ExpandableArrayBuffer journalBuffer = new ExpandableArrayBuffer(64 * 1024);
+
+    private final ArrayDeque<Input> inputs = new ArrayDeque<>();
+    private boolean draining;
+    private final HashMap<Hash32, Proposal> proposals = new HashMap<>();
+    private final long[] timerDeadline = {Long.MAX_VALUE, Long.MAX_VALUE};
+    private final long[] timerView = new long[2];
+
+    private final List<byte[]> outgoing = new ArrayList<>();
+    private int outgoingBytes;
+    private long batchSeq;
+
+    private Proposal pendingVerify;
+    private long pendingSinceNs;
+    private boolean txRequested;
+
+    private boolean syncing;
+    private long syncSentNs;
+    private int syncPeer;
+
+    private long evidenceSeq;
+    private Throwable failure;
+
+    private final ConcurrentHashMap<Long, FinalizedBlock> finalizedByHeight = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<EvidenceRecord> evidence = new CopyOnWriteArrayList<>();
+    private volatile CoreStatus status;
+
+    /** Everything a member's host needs; built by the node from config, genesis and recovery. */
+    public record Parts(
+        int self, SequencerKey key, MemberSet members, SigningDomain domain, BigInteger l1FeeRate, long genesisTimestamp,
+        ConsensusCore core, SequencerCore admission, Mempool mempool, NativeLedger ledger, L2Block head, Journal journal,
+        ChainView view, Transport transport, int txStoreCapacity, long leaderTimeoutNs, List<FinalizedBlock> recoveredFinalized)
+    {
+    }
+
+    public NetworkCore(final Parts p)
+    {
+        this.self = p.self();
+        this.key = p.key();
+        this.members = p.members();
+        this.domain = p.domain();
+        this.l1FeeRate = p.l1FeeRate();
+        this.genesisTimestamp = p.genesisTimestamp();
+        this.core = p.core();
+        this.admission = p.admission();
+        this.mempool = p.mempool();
+        this.ledger = p.ledger();
+        this.builder = new BlockBuilder(mempool, ledger);
+        this.chain = new SpeculativeChain(ledger, p.head());
+        this.journal = p.journal();
+        this.view = p.view();
+        this.transport = p.transport();
+        this.txStore = new TxStore(p.txStoreCapacity());
+        this.finalityVerifier = new FinalityVerifier(members, domain);
+        this.leaderTimeoutNs = p.leaderTimeoutNs();
+        this.txWaitNs = TimeUnit.MICROSECONDS.toNanos(2000);
+        for (final FinalizedBlock fb : p.recoveredFinalized())
+        {
+            finalizedByHeight.put(fb.height(), fb);
+        }
+        for (final EthTransaction tx : mempool.snapshot())
+        {
+            txStore.add(tx);
+        }
+        this.status = core.status();
+    }
+
+    /** Starts the core; call on the sequencer thread or before the pipeline starts. */
+    public void start()
+    {
+        feed(new Input.Start(System.nanoTime()));
+        // Re-stream own admitted, non-final transactions so every leader holds them after a restart (§8.2).
+        for (final EthTransaction tx : mempool.snapshot())
+        {
+            queueOutgoing(tx.raw());
+        }
+        flushOutgoing();
+        if (chain.headHeight() > 0 || members.size() > 1)
+        {
+            requestSync(System.nanoTime());
+        }
+    }
+
+    /** Why this member stopped, or null while healthy. */
+    public Throwable failure()
+    {
+        return failure != null ? failure : admission.failure();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // SequencerStage
+
+    @Override
+    public TxRejection onTransaction(final EthTransaction tx)
+    {
+        if (failure != null)
+        {
+            return TxRejection.INTERNAL_ERROR;
+        }
+        final TxRejection rejection = admission.onTransaction(tx);
+        if (rejection == null)
+        {
+            txStore.add(tx);
+            queueOutgoing(tx.raw());
+        }
+        return rejection;
+    }
+
+    @Override
+    public void onEndOfBatch(final long nowMs)
+    {
+        if (failure != null)
+        {
+            return;
+        }
+        flushOutgoing();
+        final long now = System.nanoTime();
+        feed(new Input.TxBatchAdmitted(now, pendingExecutable()));
+        retryPendingVerify(now);
+        fireTimers(now);
+    }
+
+    @Override
+    public void onTick(final long nowMs)
+    {
+        if (failure != null)
+        {
+            return;
+        }
+        final long now = System.nanoTime();
+        flushOutgoing();
+        retryPendingVerify(now);
+        fireTimers(now);
+        if (syncing && now - syncSentNs > 10 * leaderTimeoutNs)
+        {
+            syncPeer++;
+            requestSync(now);
+        }
+    }
+
+    @Override
+    public void onFrame(final Object recovered, final int origin)
+    {
+        if (failure != null)
+        {
+            return;
+        }
+        final long now = System.nanoTime();
+        if (recovered instanceof ConsensusMessage m)
+        {
+            if (m instanceof Proposal p)
+            {
+                proposals.putIfAbsent(p.blockHash(), p);
+            }
+            feed(new Input.MessageReceived(now, m));
+        }
+        else if (recovered instanceof PeerFrameRecovery.RecoveredTxs r)
+        {
+            for (final EthTransaction tx : r.txs())
+            {
+                if (txStore.add(tx))
+                {
+                    mempool.add(tx); // local policy may decline: the TxStore keeps it anyway (§9)
+                }
+            }
+            retryPendingVerify(now);
+        }
+        else if (recovered instanceof SupportMessage s)
+        {
+            onSupport(now, s);
+        }
+        fireTimers(now);
+    }
+
+    private int pendingExecutable()
+    {
+        return Math.max(0, mempool.pendingCount() - chain.openTxCount());
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // The core and its commands (H1)
+
+    private void feed(final Input input)
+    {
+        inputs.add(input);
+        if (draining)
+        {
+            return;
+        }
+        draining = true;
+        try
+        {
+            Input next;
+            while (failure == null && (next = inputs.poll()) != null)
+            {
+                core.on(next, this::run);
+            }
+            inputs.clear();
+        }
+        finally
+        {
+            draining = false;
+        }
+        status = core.status();
+    }
+
+    private void run(final Command command)
+    {
+        if (failure != null)
+        {
+            return;
+        }
+        try
+        {
+            if (command instanceof Command.PersistThenBroadcast c)
+            {
+                if (c.message() instanceof Proposal)
+                {
+                    flushOutgoing(); // own transactions precede own proposals on the same publication (§9)
+                }
+                final int length = journalCodec.encodeOwnVote(new OwnVoteRecord(c.record(), System.nanoTime()), journalBuffer, 0);
+                journal.append(journalBuffer, 0, length);
+                broadcast(c.message());
+            }
+            else if (command instanceof Command.Broadcast c)
+            {
+                broadcast(c.message());
+            }
+            else if (command instanceof Command.Send c)
+            {
+                final int length = consensusCodec.encode(c.message(), sendBuffer, 0);
+                transport.sendTo(c.member(), sendBuffer, 0, length);
+            }
+            else if (command instanceof Command.BuildBlock c)
+            {
+                build(c);
+            }
+            else if (command instanceof Command.VerifyBlock c)
+            {
+                pendingVerify = c.proposal();
+                pendingSinceNs = System.nanoTime();
+                txRequested = false;
+                retryPendingVerify(pendingSinceNs);
+            }
+            else if (command instanceof Command.FetchBlock c)
+            {
+                for (int i = 0; i < Math.min(2, c.from().length); i++)
+                {
+                    sendSupport(c.from()[i], new BlockRequest(self, c.view(), c.blockHash()));
+                }
+            }
+            else if (command instanceof Command.RequestCertificates c)
+            {
+                final CertificateRequest r = new CertificateRequest(self, c.fromView(), c.toView());
+                final int length = consensusCodec.encode(r, sendBuffer, 0);
+                if (c.member() < 0 || c.member() == self)
+                {
+                    transport.send(sendBuffer, 0, length);
+                }
+                else
+                {
+                    transport.sendTo(c.member(), sendBuffer, 0, length);
+                }
+            }
+            else if (command instanceof Command.Deliver c)
+            {
+                deliver(c.block());
+            }
+            else if (command instanceof Command.Abandon c)
+            {
+                chain.abandon(c.blockHash());
+            }
+            else if (command instanceof Command.SetTimer c)
+            {
+                timerDeadline[c.kind().ordinal()] = c.deadlineNs();
+                timerView[c.kind().ordinal()] = c.view();
+            }
+            else if (command instanceof Command.CancelTimer c)
+            {
+                timerDeadline[c.kind().ordinal()] = Long.MAX_VALUE;
+            }
+            else if (command instanceof Command.RecordEvidence c)
+            {
+                final long seq = evidenceSeq++;
+                final int length = journalCodec.encodeEvidence(
+                    new dev.seqnet.consensus.wire.EvidenceRecord(seq, c.evidence()), journalBuffer, 0);
+                journal.append(journalBuffer, 0, length);
+                evidence.add(new EvidenceRecord(seq, c.evidence().kind(), c.evidence().member(), c.evidence().view(),
+                    consensusCodec.encode(c.evidence().first()), consensusCodec.encode(c.evidence().second())));
+                LOG.log(System.Logger.Level.WARNING, "evidence " + c.evidence().kind() + " against member " +
+                    c.evidence().member() + " in view " + c.evidence().view());
+            }
+            else if (command instanceof Command.StartSync)
+            {
+                if (!syncing)
+                {
+                    requestSync(System.nanoTime());
+                }
+            }
+        }
+        catch (final RuntimeException | Error e)
+        {
+            failure = e;
+            LOG.log(System.Logger.Level.ERROR, "member stopped: " + command.getClass().getSimpleName() +
+                " failed; restart it to recover from the journal", e);
+        }
+    }
+
+    private void broadcast(final ConsensusMessage message)
+    {
+        final int length = consensusCodec.encode(message, sendBuffer, 0);
+        transport.send(sendBuffer, 0, length);
+    }
+
+    private void sendSupport(final int member, final SupportMessage message)
+    {
+        final int length = supportCodec.encode(message, sendBuffer, 0);
+        if (member < 0)
+        {
+            transport.send(sendBuffer, 0, length);
+        }
+        else
+        {
+            transport.sendTo(member, sendBuffer, 0, length);
+        }
+    }
+
+    private void fireTimers(final long now)
+    {
+        for (final TimerKind kind : TimerKind.values())
+        {
+            final int k = kind.ordinal();
+            if (timerDeadline[k] <= now)
+            {
+                timerDeadline[k] = Long.MAX_VALUE;
+                feed(new Input.TimerFired(now, kind, timerView[k]));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Transaction stream (§9)
+
+    private void queueOutgoing(final byte[] raw)
+    {
+        if (members.size() < 2)
+        {
+            return;
+        }
+        if (outgoing.size() >= MAX_BATCH_TXS || outgoingBytes + raw.length > MAX_BATCH_BYTES)
+        {
+            flushOutgoing();
+        }
+        outgoing.add(raw);
+        outgoingBytes += raw.length;
+    }
+
+    private void flushOutgoing()
+    {
+        if (outgoing.isEmpty())
+        {
+            return;
+        }
+        final TxBatch batch = new TxBatch(self, batchSeq++, List.copyOf(outgoing));
+        outgoing.clear();
+        outgoingBytes = 0;
+        sendSupport(-1, batch);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Building (H4) and verifying (V5–V7, H2)
+
+    private void build(final Command.BuildBlock c)
+    {
+        if (!chain.positionAt(c.parentHash()))
+        {
+            LOG.log(System.Logger.Level.WARNING, "cannot build view " + c.view() + ": parent " + c.parentHash() + " not executed");
+            return;
+        }
+        final L2Block parent = chain.block(c.parentHash());
+        final long baseFee = parent == null ? ChainConstants.INITIAL_BASE_FEE :
+            BaseFee.next(parent.baseFee(), parent.gasUsed(), ChainConstants.BLOCK_GAS_LIMIT);
+        final BuiltBlock built = builder.buildOnTop(c.height(), baseFee);
+        final List<EthTransaction> txs = built.transactions();
+        final List<byte[]> raws = new ArrayList<>(txs.size());
+        final List<Address> senders = new ArrayList<>(txs.size());
+        final List<Hash32> hashes = new ArrayList<>(txs.size());
+        for (final EthTransaction tx : txs)
+        {
+            raws.add(tx.raw());
+            senders.add(tx.sender());
+            hashes.add(Hash32.wrap(tx.hash()));
+        }
+        final long parentTs = parent == null ? genesisTimestamp : parent.header().timestamp();
+        final long timestamp = Math.max(parentTs, System.currentTimeMillis() / 1000);
+        final L2Header header = new L2Header(
+            c.height(), c.parentHash().bytes(), built.stateRoot(), l1FeeRate, TxMerkle.rootOfRawTxs(raws), timestamp);
+        final L2Block block = BlockSealer.seal(header, key, built.gasUsed(), baseFee, raws, senders);
+        chain.pushBuilt(block, txs, built.execution());
+        final BlockCandidate candidate = candidate(block, hashes);
+        feed(new Input.ProposalReady(System.nanoTime(), c.view(), c.parentView(), candidate));
+    }
+
+    private static BlockCandidate candidate(final L2Block block, final List<Hash32> hashes)
+    {
+        final L2Header h = block.header();
+        return new BlockCandidate(Hash32.wrap(block.hash()), Hash32.wrap(h.prevHash()), h.height(), h.timestamp(),
+            h.l1FeeRateHi(), h.l1FeeRateLo(), block.gasUsed(), block.baseFee(), Hash32.wrap(h.stateRoot()),
+            Hash32.wrap(h.txMerkleRoot()), block.signature(), hashes);
+    }
+
+    private void retryPendingVerify(final long now)
+    {
+        final Proposal p = pendingVerify;
+        if (p == null)
+        {
+            return;
+        }
+        final Verdict verdict = verify(p, now);
+        if (verdict == null)
+        {
+            if (!txRequested && now - pendingSinceNs > txWaitNs)
+            {
+                txRequested = true;
+                final List<Hash32> missing = new ArrayList<>();
+                for (final Hash32 h : p.block().txHashes())
+                {
+                    if (!txStore.contains(h))
+                    {
+                        missing.add(h);
+                    }
+                }
+                if (!missing.isEmpty())
+                {
+                    sendSupport(p.leader(), new TxRequest(self, p.view(), missing));
+                }
+            }
+            if (now - pendingSinceNs > leaderTimeoutNs)
+            {
+                pendingVerify = null;
+                feed(new Input.BlockVerified(now, p.view(), p.blockHash(), Verdict.UNAVAILABLE));
+            }
+            return;
+        }
+        pendingVerify = null;
+        feed(new Input.BlockVerified(now, p.view(), p.blockHash(), verdict));
+    }
+
+    /** VALID, INVALID, or null while transactions or the parent's execution are missing. */
+    private Verdict verify(final Proposal p, final long now)
+    {
+        if (chain.isExecuted(p.blockHash()))
+        {
+            return Verdict.VALID;
+        }
+        if (!ensureExecuted(p.parentHash(), 64))
+        {
+            return null;
+        }
+        final List<EthTransaction> txs = resolve(p.block());
+        if (txs == null)
+        {
+            return null;
+        }
+        final String problem = check(p, txs, chain.block(p.parentHash()));
+        if (problem != null)
+        {
+            LOG.log(System.Logger.Level.WARNING, "invalid proposal for view " + p.view() + " from " + p.leader() + ": " + problem);
+            return Verdict.INVALID;
+        }
+        try
+        {
+            chain.execute(toBlock(p.block(), txs), txs);
+            return Verdict.VALID;
+        }
+        catch (final InvalidBlockException e)
+        {
+            LOG.log(System.Logger.Level.WARNING, "invalid proposal for view " + p.view() + ": " + e.getMessage());
+            return Verdict.INVALID;
+        }
+    }
+
+    /** Executes {@code hash} and its unexecuted ancestors from stored proposals; false if something is missing. */
+    private boolean ensureExecuted(final Hash32 hash, final int depth)
+    {
+        if (chain.isExecuted(hash))
+        {
+            return true;
+        }
+        final Proposal p = proposals.get(hash);
+        if (p == null || depth == 0 || !ensureExecuted(p.parentHash(), depth - 1))
+        {
+            return false;
+        }
+        final List<EthTransaction> txs = resolve(p.block());
+        if (txs == null || check(p, txs, chain.block(p.parentHash())) != null)
+        {
+            return false;
+        }
+        try
+        {
+            chain.execute(toBlock(p.block(), txs), txs);
+            return true;
+        }
+        catch (final InvalidBlockException e)
+        {
+            return false;
+        }
+    }
+
+    private List<EthTransaction> resolve(final BlockCandidate b)
+    {
+        final List<EthTransaction> txs = new ArrayList<>(b.txHashes().size());
+        for (final Hash32 h : b.txHashes())
+        {
+            final EthTransaction tx = txStore.get(h);
+            if (tx == null)
+            {
+                return null;
+            }
+            txs.add(tx);
+        }
+        return txs;
+    }
+
+    /** V5 and V6 (header, signature, fee, timestamps, merkle root, duplicates); null when they hold. */
+    private String check(final Proposal p, final List<EthTransaction> txs, final L2Block parent)
+    {
+        final BlockCandidate b = p.block();
+        final long parentHeight = parent == null ? 0 : parent.height();
+        if (b.height() != parentHeight + 1)
+        {
+            return "height " + b.height() + " on parent " + parentHeight;
+        }
+        final List<byte[]> raws = new ArrayList<>(txs.size());
+        final HashSet<Hash32> seen = new HashSet<>();
+        for (final EthTransaction tx : txs)
+        {
+            raws.add(tx.raw());
+            if (!seen.add(Hash32.wrap(tx.hash())))
+            {
+                return "duplicate transaction";
+            }
+        }
+        final L2Header header = header(b, raws);
+        if (!header.hashEquals(b.blockHash().unsafeBytes()))
+        {
+            return "block hash does not match the header";
+        }
+        if (!l1FeeRate.equals(header.l1FeeRate()))
+        {
+            return "l1_fee_rate " + header.l1FeeRate() + " != genesis " + l1FeeRate;
+        }
+        if (!Signatures.verify(b.headerSignature(), b.blockHash().unsafeBytes(), members.member(p.leader()).publicKey()))
+        {
+            return "bad header signature";
+        }
+        final long expectedFee = parent == null ? ChainConstants.INITIAL_BASE_FEE :
+            BaseFee.next(parent.baseFee(), parent.gasUsed(), ChainConstants.BLOCK_GAS_LIMIT);
+        if (b.baseFee() != expectedFee)
+        {
+            return "base fee " + b.baseFee() + " != " + expectedFee;
+        }
+        final long parentTs = parent == null ? genesisTimestamp : parent.header().timestamp();
+        if (b.timestamp() < parentTs || b.timestamp() > System.currentTimeMillis() / 1000 + 5)
+        {
+            return "timestamp " + b.timestamp() + " outside [" + parentTs + ", now + 5]";
+        }
+        return null;
+    }
+
+    private static L2Header header(final BlockCandidate b, final List<byte[]> raws)
+    {
+        final BigInteger fee = BigInteger.valueOf(b.l1FeeRateHi()).shiftLeft(64)
+            .or(new BigInteger(Long.toUnsignedString(b.l1FeeRateLo())));
+        return new L2Header(b.height(), b.parentHash().bytes(), b.stateRoot().bytes(), fee, TxMerkle.rootOfRawTxs(raws),
+            b.timestamp());
+    }
+
+    private static L2Block toBlock(final BlockCandidate b, final List<EthTransaction> txs)
+    {
+        final List<byte[]> raws = new ArrayList<>(txs.size());
+        final List<Address> senders = new ArrayList<>(txs.size());
+        for (final EthTransaction tx : txs)
+        {
+            raws.add(tx.raw());
+            senders.add(tx.sender());
+        }
+        return new L2Block(header(b, raws), b.blockHash().bytes(), b.headerSignature(), b.gasUsed(), b.baseFee(), raws, senders);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Delivery (H8)
+
+    private void deliver(final FinalizedBlock fb)
+    {
+        if (fb.height() <= chain.headHeight())
+        {
+            return; // already applied by block sync
+        }
+        final SpeculativeChain.Open oldest = chain.find(fb.blockHash());
+        if (oldest == null || oldest.block().height() != fb.height())
+        {
+            // Not executed here (this member did not vote on it): execute from the stored proposal.
+            chain.rollbackAll();
+            if (!ensureExecuted(fb.blockHash(), 64))
+            {
+                LOG.log(System.Logger.Level.WARNING, "finalized block " + fb.height() + " not available here; syncing");
+                requestSync(System.nanoTime());
+                return;
+            }
+        }
+        if (chain.find(fb.blockHash()) == null)
+        {
+            requestSync(System.nanoTime());
+            return;
+        }
+        // Roll back any other branch so the delivered block is the oldest open one.
+        final L2Block block = chain.find(fb.blockHash()).block();
+        final int length = blockCodec.encode(block, journalBuffer, 0);
+        journal.append(journalBuffer, 0, length);
+        final int metaLength = journalCodec.encodeFinalizedBlock(fb, journalBuffer, 0);
+        journal.append(journalBuffer, 0, metaLength);
+        final SpeculativeChain.Open committed = chain.commitOldest(fb.blockHash());
+        finish(committed.block(), committed.txs(), fb);
+    }
+
+    private void finish(final L2Block block, final List<EthTransaction> txs, final FinalizedBlock fb)
+    {
+        mempool.onBlockCommitted(txs);
+        for (final EthTransaction tx : txs)
+        {
+            txStore.remove(Hash32.wrap(tx.hash()));
+        }
+        proposals.remove(fb.blockHash());
+        finalizedByHeight.put(fb.height(), fb);
+        admission.publish(block, txs, true);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Support messages: tx fetch, block fetch, block sync (§9, §10)
+
+    private void onSupport(final long now, final SupportMessage s)
+    {
+        if (s instanceof TxRequest r)
+        {
+            final List<byte[]> raws = new ArrayList<>();
+            for (final Hash32 h : r.hashes())
+            {
+                final EthTransaction tx = txStore.get(h);
+                if (tx != null)
+                {
+                    raws.add(tx.raw());
+                }
+            }
+            if (!raws.isEmpty())
+            {
+                sendSupport(r.requester(), new TxResponse(self, raws));
+            }
+        }
+        else if (s instanceof BlockRequest r)
+        {
+            final Proposal p = proposals.get(r.blockHash());
+            if (p != null)
+            {
+                final List<EthTransaction> txs = resolve(p.block());
+                if (txs != null)
+                {
+                    final List<byte[]> raws = new ArrayList<>();
+                    txs.forEach(tx -> raws.add(tx.raw()));
+                    sendSupport(r.requester(), new BlockResponse(self, p, raws));
+                }
+            }
+        }
+        else if (s instanceof BlockResponse r)
+        {
+            proposals.putIfAbsent(r.proposal().blockHash(), r.proposal());
+            feed(new Input.MessageReceived(now, r.proposal()));
+        }
+        else if (s instanceof SyncRequest r)
+        {
+            serveSync(r);
+        }
+        else if (s instanceof SyncResponse r)
+        {
+            applySync(now, r);
+        }
+    }
+
+    private void requestSync(final long now)
+    {
+        if (members.size() < 2)
+        {
+            return;
+        }
+        syncing = true;
+        syncSentNs = now;
+        int peer = syncPeer % members.size();
+        if (peer == self)
+        {
+            peer = (peer + 1) % members.size();
+            syncPeer++;
+        }
+        sendSupport(peer, new SyncRequest(self, chain.headHeight() + 1, SYNC_BATCH));
+    }
+
+    private void serveSync(final SyncRequest r)
+    {
+        final long head = chain.headHeight();
+        if (r.fromHeight() > head)
+        {
+            sendSupport(r.requester(), new SyncResponse(self, List.of(), null));
+            return;
+        }
+        final long last = Math.min(head, r.fromHeight() + Math.min(r.maxBlocks(), SYNC_BATCH) - 1);
+        final List<SyncedBlock> blocks = new ArrayList<>();
+        FinalizedBlock lastMeta = null;
+        for (long h = r.fromHeight(); h <= last; h++)
+        {
+            final L2Block b = view.block(h);
+            final FinalizedBlock fb = finalizedByHeight.get(h);
+            if (b == null || fb == null)
+            {
+                break;
+            }
+            blocks.add(new SyncedBlock(fb.view(), fb.parentView(), fb.proposer(), blockCodec.encode(b)));
+            lastMeta = fb;
+        }
+        if (lastMeta == null)
+        {
+            return;
+        }
+        // The proof: the certificate of the certified block and the headers from the last block up to it.
+        final List<L2Header> headers = new ArrayList<>();
+        for (long h = lastMeta.height() + 1; h <= lastMeta.certifiedHeight(); h++)
+        {
+            final L2Block b = view.block(h);
+            if (b == null)
+            {
+                return;
+            }
+            headers.add(b.header());
+        }
+        final FinalityProof proof = new FinalityProof(
+            dev.seqnet.consensus.CertificateCodec.encode(lastMeta.certificate()), headers);
+        sendSupport(r.requester(), new SyncResponse(self, blocks, proof));
+    }
+
+    private void applySync(final long now, final SyncResponse r)
+    {
+        if (r.blocks().isEmpty())
+        {
+            syncing = false; // the peer has nothing newer: caught up
+            return;
+        }
+        final List<L2Block> blocks = new ArrayList<>();
+        for (final SyncedBlock sb : r.blocks())
+        {
+            try
+            {
+                blocks.add(blockCodec.decode(new UnsafeBuffer(sb.l2Block()), 0, sb.l2Block().length));
+            }
+            catch (final RuntimeException | dev.seqnet.chain.block.BlockCodecException e)
+            {
+                return;
+            }
+        }
+        if (blocks.get(0).height() != chain.headHeight() + 1 ||
+            !java.util.Arrays.equals(blocks.get(0).header().prevHash(), chain.headHash().unsafeBytes()))
+        {
+            return; // stale response
+        }
+        if (!finalityVerifier.isFinal(blocks.get(blocks.size() - 1).header(), r.proof()))
+        {
+            LOG.log(System.Logger.Level.WARNING, "sync response from " + r.responder() + " without a valid finality proof");
+            return;
+        }
+        chain.rollbackAll();
+        FinalizedBlock last = null;
+        for (int i = 0; i < blocks.size(); i++)
+        {
+            final L2Block b = blocks.get(i);
+            final SyncedBlock sb = r.blocks().get(i);
+            if (i > 0 && !java.util.Arrays.equals(b.header().prevHash(), blocks.get(i - 1).hash()))
+            {
+                return;
+            }
+            final String bad = dev.seqnet.chain.block.BlockVerifier.verify(b, members.member(sb.proposer()).publicKey());
+            if (bad != null)
+            {
+                LOG.log(System.Logger.Level.WARNING, "synced block " + b.height() + " fails: " + bad);
+                return;
+            }
+            final List<EthTransaction> txs = trustedTxs(b);
+            try
+            {
+                BlockReplay.executeAndCommit(ledger, b.height(), b.baseFee(), txs, b.header().stateRoot());
+            }
+            catch (final InvalidBlockException e)
+            {
+                // A valid certificate over a block that does not execute: more than f faults, or a bug.
+                throw new IllegalStateException("synced block " + b.height() + " is certified but does not execute: " + e.getMessage());
+            }
+            final FinalizedBlock fb = new FinalizedBlock(b.height(), sb.view(), sb.parentView(), sb.proposer(),
+                Hash32.wrap(b.hash()), dev.seqnet.consensus.core.FinalizationPath.INDIRECT,
+                r.blocks().size() == i + 1 ? b.height() + r.proof().headers().size() : b.height() + (blocks.size() - i - 1) + r.proof().headers().size(),
+                dev.seqnet.consensus.CertificateCodec.decode(r.proof().certificate()));
+            final int length = blockCodec.encode(b, journalBuffer, 0);
+            journal.append(journalBuffer, 0, length);
+            final int metaLength = journalCodec.encodeFinalizedBlock(fb, journalBuffer, 0);
+            journal.append(journalBuffer, 0, metaLength);
+            chain.head(b);
+            finish(b, txs, fb);
+            last = fb;
+        }
+        if (last != null)
+        {
+            feed(new Input.BlocksSynced(now, last.height(), last.view(), last.blockHash()));
+        }
+        requestSync(now); // pipelined: ask for the next batch until a peer has nothing newer
+    }
+
+    /** Senders from the SBE block without re-recovering: the certificate vouches for the block (§10.2). */
+    private static List<EthTransaction> trustedTxs(final L2Block b)
+    {
+        final List<EthTransaction> txs = new ArrayList<>(b.txCount());
+        for (int i = 0; i < b.txCount(); i++)
+        {
+            txs.add(dev.seqnet.chain.tx.TxDecoder.decodeTrusted(b.rawTx(i), b.sender(i)));
+        }
+        return txs;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // ConsensusView (RPC threads)
+
+    @Override
+    public CoreStatus status()
+    {
+        return status;
+    }
+
+    @Override
+    public FinalizedBlock finalized(final long height)
+    {
+        return finalizedByHeight.get(height);
+    }
+
+    @Override
+    public List<EvidenceRecord> evidence(final long fromSeq, final int limit)
+    {
+        final List<EvidenceRecord> out = new ArrayList<>();
+        for (final EvidenceRecord e : evidence)
+        {
+            if (e.seq() >= fromSeq && out.size() < Math.min(limit, MAX_EVIDENCE_PER_CALL))
+            {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** Hash helper for logs and tests: the Keccak-256 of a raw transaction. */
+    static Hash32 txHash(final byte[] raw)
+    {
+        return Hash32.wrap(Keccak256.hash(raw));
+    }
+}

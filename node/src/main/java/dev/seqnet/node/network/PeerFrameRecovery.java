@@ -1,0 +1,130 @@
+package dev.seqnet.node.network;
+
+import dev.seqnet.chain.tx.EthTransaction;
+import dev.seqnet.chain.tx.TxDecodeException;
+import dev.seqnet.chain.tx.TxDecoder;
+import dev.seqnet.consensus.MemberSet;
+import dev.seqnet.consensus.SignatureCheck;
+import dev.seqnet.consensus.SigningDomain;
+import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.wire.Decoded;
+import dev.seqnet.consensus.wire.DropCounters;
+import dev.seqnet.consensus.wire.DropReason;
+import dev.seqnet.consensus.wire.InboundVerifier;
+import dev.seqnet.consensus.wire.SupportMessage;
+import dev.seqnet.consensus.wire.Templates;
+import dev.seqnet.consensus.wire.TxBatch;
+import dev.seqnet.consensus.wire.TxResponse;
+import dev.seqnet.ringbuffer.FrameRecovery;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Checks peer frames on the ingress recovery threads, in parallel and off the single writer
+ * (PROTOCOL.md §9, §11): consensus messages through {@link InboundVerifier} (decode, limits,
+ * membership, signatures), streamed transactions through the same decoder and sender recovery as RPC
+ * ingress. Each thread has its own verifier, decoder and drop counters; {@link #drops} sums them.
+ */
+final class PeerFrameRecovery implements FrameRecovery
+{
+    /** Transactions a peer streamed or sent on request, recovered. */
+    record RecoveredTxs(int origin, List<EthTransaction> txs)
+    {
+    }
+
+    private final MemberSet members;
+    private final SigningDomain domain;
+    private final long chainId;
+    private final CopyOnWriteArrayList<DropCounters> counters = new CopyOnWriteArrayList<>();
+    private final AtomicLong invalidFromPeer = new AtomicLong();
+    private final ThreadLocal<InboundVerifier> verifier;
+    private final ThreadLocal<TxDecoder> decoder;
+    private final ThreadLocal<UnsafeBuffer> buffer = ThreadLocal.withInitial(UnsafeBuffer::new);
+
+    PeerFrameRecovery(final MemberSet members, final SigningDomain domain, final long chainId)
+    {
+        this.members = members;
+        this.domain = domain;
+        this.chainId = chainId;
+        this.verifier = ThreadLocal.withInitial(() ->
+        {
+            final DropCounters c = new DropCounters();
+            counters.add(c);
+            return new InboundVerifier(members, domain, SignatureCheck.SECP256K1, c);
+        });
+        this.decoder = ThreadLocal.withInitial(() -> new TxDecoder(chainId));
+    }
+
+    @Override
+    public Object recover(final byte[] frame, final int origin)
+    {
+        final UnsafeBuffer buf = buffer.get();
+        buf.wrap(frame);
+        if (frame.length < 8)
+        {
+            verifier.get().verify(buf, 0, frame.length); // counted as malformed
+            return null;
+        }
+        final int template = buf.getShort(2, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        if (template == Templates.PROPOSAL || template == Templates.VOTE || template == Templates.CERTIFICATE ||
+            template == Templates.CERTIFICATE_REQUEST)
+        {
+            final Decoded<ConsensusMessage> d = verifier.get().verify(buf, 0, frame.length);
+            return d.isOk() ? d.value() : null;
+        }
+        final Decoded<SupportMessage> d = verifier.get().verifySupport(buf, 0, frame.length);
+        if (!d.isOk())
+        {
+            return null;
+        }
+        final SupportMessage m = d.value();
+        if (m instanceof TxBatch b)
+        {
+            return new RecoveredTxs(b.origin(), recoverAll(b.txs()));
+        }
+        if (m instanceof TxResponse r)
+        {
+            return new RecoveredTxs(r.responder(), recoverAll(r.txs()));
+        }
+        return m;
+    }
+
+    private List<EthTransaction> recoverAll(final List<byte[]> raws)
+    {
+        final TxDecoder txDecoder = decoder.get();
+        final List<EthTransaction> txs = new ArrayList<>(raws.size());
+        for (final byte[] raw : raws)
+        {
+            try
+            {
+                txs.add(txDecoder.decode(raw));
+            }
+            catch (final TxDecodeException e)
+            {
+                invalidFromPeer.incrementAndGet();
+            }
+        }
+        return txs;
+    }
+
+    /** Drops of one reason summed over the recovery threads. */
+    long drops(final DropReason reason)
+    {
+        long sum = 0;
+        for (final DropCounters c : counters)
+        {
+            sum += c.get(reason);
+        }
+        return sum;
+    }
+
+    /** Streamed transactions that failed ingress checks ({@code tx.invalidFromPeer}). */
+    long invalidFromPeer()
+    {
+        return invalidFromPeer.get();
+    }
+}
