@@ -1,7 +1,6 @@
 package dev.seqnet.consensus;
 
 import dev.seqnet.chain.block.L2Header;
-import dev.seqnet.chain.crypto.Signatures;
 import dev.seqnet.codecs.CertificateDecoder;
 import dev.seqnet.codecs.MessageHeaderDecoder;
 import org.agrona.DirectBuffer;
@@ -24,6 +23,7 @@ public final class FinalityVerifier
 
     private final MemberSet members;
     private final SigningDomain domain;
+    private final SignatureCheck signatureCheck;
 
     /**
      * @param genesisHash   SHA-256 of the genesis file.
@@ -37,8 +37,19 @@ public final class FinalityVerifier
 
     public FinalityVerifier(final MemberSet members, final SigningDomain domain)
     {
+        this(members, domain, SignatureCheck.SECP256K1);
+    }
+
+    /** A verifier that checks each signature with {@code signatureCheck}. */
+    public FinalityVerifier(final MemberSet members, final SigningDomain domain, final SignatureCheck signatureCheck)
+    {
+        if (members == null || domain == null || signatureCheck == null)
+        {
+            throw new IllegalArgumentException("members, domain and signature check are required");
+        }
         this.members = members;
         this.domain = domain;
+        this.signatureCheck = signatureCheck;
     }
 
     public MemberSet members()
@@ -168,7 +179,7 @@ public final class FinalityVerifier
                 buffer.getBytes(sigOffset, signature);
                 sigOffset += CertificateCodec.SIGNATURE_LENGTH;
                 final byte[] d = Certificate.isSet(fallback, i) ? fallbackDigest : digest;
-                if (!Signatures.verify(signature, d, members.publicKeyUnsafe(i)))
+                if (!signatureCheck.verify(signature, d, members.publicKeyUnsafe(i)))
                 {
                     return CertificateCheck.invalid(CertificateError.BAD_SIGNATURE, kind, view, blockHash, stake, i);
                 }

@@ -1,0 +1,188 @@
+package dev.seqnet.consensus.wire;
+
+import dev.seqnet.consensus.CertificateCheck;
+import dev.seqnet.consensus.FinalityVerifier;
+import dev.seqnet.consensus.MemberSet;
+import dev.seqnet.consensus.SignatureCheck;
+import dev.seqnet.consensus.SigningDomain;
+import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.message.Proposal;
+import dev.seqnet.consensus.message.Vote;
+import org.agrona.DirectBuffer;
+
+/**
+ * The stateless first check of every inbound frame (PROTOCOL.md §11), run on the transport's
+ * thread before the core: frame size per template (before decoding), decoding, member indices,
+ * the proposal's leader and every signature. Each drop counts exactly one {@link DropReason} in
+ * {@link #counters()}. It does not check the header signature or recompute the block hash (the
+ * host's V5) nor anything needing state (windows, duplicates, rates: the core's and host's job).
+ * Holds no state beyond its constructor arguments and reused decoders: one instance per thread.
+ */
+public final class InboundVerifier
+{
+    private final MemberSet members;
+    private final SigningDomain domain;
+    private final SignatureCheck signatureCheck;
+    private final FinalityVerifier finalityVerifier;
+    private final DropCounters counters;
+    private final byte[][] publicKeys;
+    private final ConsensusCodec consensus = new ConsensusCodec();
+    private final SupportCodec support = new SupportCodec();
+
+    /** A verifier using libsecp256k1 and its own counters. */
+    public InboundVerifier(final MemberSet members, final SigningDomain domain)
+    {
+        this(members, domain, SignatureCheck.SECP256K1, new DropCounters());
+    }
+
+    /**
+     * @param signatureCheck checks every signature, certificates' included.
+     * @param counters       where drops are counted (single writer: this verifier's thread).
+     */
+    public InboundVerifier(
+        final MemberSet members, final SigningDomain domain, final SignatureCheck signatureCheck, final DropCounters counters)
+    {
+        if (members == null || domain == null || signatureCheck == null || counters == null)
+        {
+            throw new IllegalArgumentException("members, domain, signature check and counters are required");
+        }
+        this.members = members;
+        this.domain = domain;
+        this.signatureCheck = signatureCheck;
+        this.counters = counters;
+        this.finalityVerifier = new FinalityVerifier(members, domain, signatureCheck);
+        this.publicKeys = new byte[members.size()][];
+        for (int i = 0; i < publicKeys.length; i++)
+        {
+            publicKeys[i] = members.member(i).publicKey();
+        }
+    }
+
+    public DropCounters counters()
+    {
+        return counters;
+    }
+
+    /**
+     * Checks a {@code Proposal}, {@code Vote}, {@code Certificate} or {@code CertificateRequest} frame.
+     *
+     * @return the decoded message, or the reason it was dropped (already counted).
+     */
+    public Decoded<ConsensusMessage> verify(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Decoded<ConsensusMessage> decoded = consensus.decode(buffer, offset, length);
+        if (!decoded.isOk())
+        {
+            return count(decoded);
+        }
+        final ConsensusMessage m = decoded.value();
+        final DropReason drop;
+        if (m instanceof Vote)
+        {
+            drop = checkVote((Vote)m);
+        }
+        else if (m instanceof Proposal)
+        {
+            drop = checkProposal((Proposal)m);
+        }
+        else if (m instanceof dev.seqnet.consensus.Certificate)
+        {
+            drop = checkCertificate(buffer, offset, length);
+        }
+        else
+        {
+            drop = ((dev.seqnet.consensus.message.CertificateRequest)m).requester() >= members.size() ?
+                DropReason.NON_MEMBER : null;
+        }
+        return drop == null ? decoded : count(Decoded.drop(drop));
+    }
+
+    /**
+     * Checks a support-message frame: size, decoding, sender index (and, for a {@code BlockResponse},
+     * its proposal's leader and signature, and for a {@code SyncResponse}, every proposer index).
+     *
+     * @return the decoded message, or the reason it was dropped (already counted).
+     */
+    public Decoded<SupportMessage> verifySupport(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Decoded<SupportMessage> decoded = support.decode(buffer, offset, length);
+        if (!decoded.isOk())
+        {
+            return count(decoded);
+        }
+        final SupportMessage m = decoded.value();
+        DropReason drop = m.sender() >= members.size() ? DropReason.NON_MEMBER : null;
+        if (drop == null && m instanceof BlockResponse)
+        {
+            drop = checkProposal(((BlockResponse)m).proposal());
+        }
+        if (drop == null && m instanceof SyncResponse)
+        {
+            for (final SyncedBlock b : ((SyncResponse)m).blocks())
+            {
+                if (b.proposer() >= members.size())
+                {
+                    drop = DropReason.NON_MEMBER;
+                    break;
+                }
+            }
+        }
+        return drop == null ? decoded : count(Decoded.drop(drop));
+    }
+
+    private DropReason checkVote(final Vote vote)
+    {
+        if (vote.signer() >= members.size())
+        {
+            return DropReason.NON_MEMBER;
+        }
+        final byte[] digest = domain.voteDigest(vote.kind(), vote.view(), vote.blockHash().unsafeBytes());
+        return signatureCheck.verify(vote.signature(), digest, publicKeys[vote.signer()]) ? null : DropReason.BAD_SIGNATURE;
+    }
+
+    private DropReason checkProposal(final Proposal proposal)
+    {
+        if (proposal.leader() >= members.size())
+        {
+            return DropReason.NON_MEMBER;
+        }
+        if (proposal.leader() != members.schedule().leader(proposal.view()))
+        {
+            return DropReason.WRONG_LEADER;
+        }
+        final byte[] digest = domain.proposalDigest(
+            proposal.view(), proposal.blockHash().unsafeBytes(), proposal.parentView(), proposal.parentHash().unsafeBytes());
+        return signatureCheck.verify(proposal.signature(), digest, publicKeys[proposal.leader()]) ?
+            null : DropReason.BAD_SIGNATURE;
+    }
+
+    private DropReason checkCertificate(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final CertificateCheck check = finalityVerifier.verify(buffer, offset, length);
+        switch (check.error())
+        {
+            case NONE:
+                return null;
+            case NON_MEMBER_SIGNER:
+                return DropReason.NON_MEMBER;
+            case FALLBACK_NOT_SUBSET:
+            case FALLBACK_ON_WRONG_KIND:
+            case SIGNATURE_COUNT_MISMATCH:
+            case INSUFFICIENT_STAKE:
+            case BAD_SIGNATURE:
+                return DropReason.BAD_SIGNATURE;
+            case OVERSIZE:
+                return DropReason.OVERSIZE;
+            default:
+                // MALFORMED, WRONG_HEADER, UNKNOWN_KIND, ZERO_VIEW, NONZERO_NULLIFICATION_HASH: a
+                // field out of range (the decoder has already rejected most of these).
+                return DropReason.MALFORMED;
+        }
+    }
+
+    private <T> Decoded<T> count(final Decoded<T> drop)
+    {
+        counters.increment(drop.drop());
+        return drop;
+    }
+}
