@@ -9,6 +9,7 @@ import dev.seqnet.journal.JournalReader;
 import dev.seqnet.node.config.Genesis;
 import dev.seqnet.node.config.KeyFile;
 import dev.seqnet.node.config.NodeConfig;
+import dev.seqnet.node.consensus.SoloConsensus;
 import dev.seqnet.node.core.JournalRecovery;
 import dev.seqnet.node.core.PoolRemovals;
 import dev.seqnet.node.core.SequencerCore;
@@ -52,10 +53,23 @@ public final class SequencerNode implements AutoCloseable
         this.genesis = genesis;
     }
 
-    /** Loads config, genesis and key, recovers from the journal and starts serving. */
+    /** What {@link #start} says for a genesis of more than one member until the consensus wiring exists. */
+    public static final String MULTI_MEMBER_UNAVAILABLE = "multi-member consensus wiring not yet available";
+
+    /**
+     * Loads config, genesis and key, recovers from the journal and starts serving.
+     *
+     * @throws UnsupportedOperationException for a genesis of more than one member, once its consensus
+     *                                       and transport settings have been checked (the member
+     *                                       loop that runs them is not wired yet).
+     */
     public static SequencerNode start(final NodeConfig config) throws Exception
     {
         final Genesis genesis = Genesis.load(config.genesisPath());
+        if (genesis.members.size() > 1)
+        {
+            refuseMultiMember(config, genesis);
+        }
         final SequencerNode node = new SequencerNode(config, genesis);
         try
         {
@@ -67,6 +81,24 @@ public final class SequencerNode implements AutoCloseable
             throw e;
         }
         return node;
+    }
+
+    /**
+     * Checks everything a member of a multi-member network needs before it could launch (its index in
+     * genesis, the consensus parameters, a complete transport context), then refuses.
+     */
+    private static void refuseMultiMember(final NodeConfig config, final Genesis genesis) throws Exception
+    {
+        final SequencerKey key = KeyFile.load(config.keyPath());
+        final int self = genesis.memberSet().indexOf(key.publicKey());
+        if (self < 0)
+        {
+            throw new IllegalStateException("key " + Hex.encode(key.publicKey()) + " is not a member in " + config.genesisPath());
+        }
+        config.consensusParams(genesis);
+        config.transportContext(self, genesis.members.size()).conclude();
+        throw new UnsupportedOperationException(MULTI_MEMBER_UNAVAILABLE + " (genesis has " + genesis.members.size() +
+            " members; this is member " + self + ")");
     }
 
     private void startComponents() throws Exception
@@ -89,7 +121,7 @@ public final class SequencerNode implements AutoCloseable
         final Path journalDir = config.dataPath().resolve("journal");
         journal = Journal.open(new Journal.Context().dir(journalDir).syncOnAppend(config.journal.syncOnAppend));
         core = new SequencerCore(key, mempool, ledger, journal, view, removals, feeRecipient,
-            new BigInteger(config.block.l1FeeRate), config.block.minIntervalMs, config.block.maxIntervalMs, genesis.timestamp);
+            genesis.l1FeeRateValue(), config.block.minIntervalMs, config.block.maxIntervalMs, genesis.timestamp);
         for (final Address address : alloc.keySet())
         {
             core.publishAccount(address);
@@ -112,7 +144,8 @@ public final class SequencerNode implements AutoCloseable
         // Bind RPC before the pipeline produces anything: a port clash must fail the start cleanly.
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Math.min(2, cores))).setWorkerPoolSize(2));
         subscriptions = new Subscriptions(view, vertx.getOrCreateContext(), config.rpc.maxSubscriptionsPerConnection);
-        rpc = new JsonRpcServer(vertx, new RpcMethods(genesis, view, pipeline, subscriptions), subscriptions, config.rpc);
+        final SoloConsensus consensus = new SoloConsensus(view, key, genesis.signingDomain());
+        rpc = new JsonRpcServer(vertx, new RpcMethods(genesis, view, consensus, pipeline, subscriptions), subscriptions, config.rpc);
         rpcPort = rpc.start();
         pipeline.start();
     }

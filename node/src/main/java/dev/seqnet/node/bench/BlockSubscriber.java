@@ -17,13 +17,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * A {@code citrea_subscribe(["newL2Blocks"])} client over WebSocket, as any wallet or indexer would
  * follow the chain: for every pushed block it hashes each transaction (keccak-256 of the raw bytes)
- * and hands the hash and the block's arrival time to the current {@link Listener}. Runs on the JDK
- * WebSocket's own thread, apart from the thread that sends.
+ * and hands the hash and the block's arrival time to the current {@link Listener}, then tells the
+ * {@link BlockListener} about the block. Runs on the JDK WebSocket's own thread, apart from the
+ * thread that sends. Used by {@code sequencer bench} and {@code sequencer testnet}.
  */
-final class BlockSubscriber implements AutoCloseable
+public final class BlockSubscriber implements AutoCloseable
 {
     /** Told about every transaction in every finalized block, on the subscriber's thread. */
-    interface Listener
+    public interface Listener
     {
         /**
          * @param hashHex      the transaction hash, {@code 0x}-prefixed lower-case hex.
@@ -32,11 +33,25 @@ final class BlockSubscriber implements AutoCloseable
         void finalized(String hashHex, long arrivedNanos);
     }
 
+    /** Told about every finalized block after its transactions went to the {@link Listener}. */
+    public interface BlockListener
+    {
+        /**
+         * @param height       the block height.
+         * @param hashHex      the block hash, bare hex as Citrea serves it.
+         * @param txCount      transactions in the block.
+         * @param arrivedNanos {@link System#nanoTime()} when the block's last WebSocket frame arrived.
+         */
+        void block(long height, String hashHex, int txCount, long arrivedNanos);
+    }
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Listener NONE = (hash, nanos) -> { };
+    private static final BlockListener NO_BLOCKS = (height, hash, txs, nanos) -> { };
 
     private final CompletableFuture<String> subscribed = new CompletableFuture<>();
     private volatile Listener listener = NONE;
+    private volatile BlockListener blockListener = NO_BLOCKS;
     private volatile String failure;
     private volatile long blocks;
     private WebSocket socket;
@@ -46,7 +61,7 @@ final class BlockSubscriber implements AutoCloseable
     }
 
     /** Connects to the member behind {@code httpUrl} (same host and port, ws scheme) and subscribes. */
-    static BlockSubscriber connect(final String httpUrl) throws IOException, InterruptedException
+    public static BlockSubscriber connect(final String httpUrl) throws IOException, InterruptedException
     {
         final URI http = URI.create(httpUrl);
         final String scheme = "https".equals(http.getScheme()) ? "wss" : "ws";
@@ -69,19 +84,24 @@ final class BlockSubscriber implements AutoCloseable
         return subscriber;
     }
 
-    void listener(final Listener listener)
+    public void listener(final Listener listener)
     {
         this.listener = listener == null ? NONE : listener;
     }
 
+    public void blockListener(final BlockListener blockListener)
+    {
+        this.blockListener = blockListener == null ? NO_BLOCKS : blockListener;
+    }
+
     /** Why the subscription ended (closed by the server, a network error), or null while it is live. */
-    String failure()
+    public String failure()
     {
         return failure;
     }
 
     /** Blocks received so far. */
-    long blocks()
+    public long blocks()
     {
         return blocks;
     }
@@ -117,10 +137,14 @@ final class BlockSubscriber implements AutoCloseable
         }
         blocks++;
         final Listener current = listener;
-        for (final JsonNode tx : block.path("txs"))
+        final JsonNode txs = block.path("txs");
+        for (final JsonNode tx : txs)
         {
             current.finalized(Hex.encode(Keccak256.hash(Hex.decode(tx.asText()))), arrivedNanos);
         }
+        final JsonNode header = block.path("header");
+        blockListener.block(Hex.parseQuantity(header.path("height").asText("0x0")).longValue(),
+            header.path("hash").asText(), txs.size(), arrivedNanos);
     }
 
     @Override

@@ -26,7 +26,16 @@ public final class RunCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final NodeConfig nodeConfig = NodeConfig.load(config);
-        final SequencerNode node = SequencerNode.start(nodeConfig);
+        final SequencerNode node;
+        try
+        {
+            node = SequencerNode.start(nodeConfig);
+        }
+        catch (final UnsupportedOperationException e)
+        {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {

@@ -2,6 +2,10 @@ package dev.seqnet.node.config;
 
 import dev.seqnet.chain.Address;
 import dev.seqnet.chain.Hex;
+import dev.seqnet.chain.crypto.Sha256;
+import dev.seqnet.consensus.MemberSet;
+import dev.seqnet.consensus.Quorums;
+import dev.seqnet.consensus.SigningDomain;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -15,7 +19,9 @@ import java.util.TreeMap;
 
 /**
  * The network's genesis file: chain id, the sequencer member set (the permissioned allowlist, with
- * stake) and the initial balances. Every member must load byte-identical content.
+ * stake), the settings every member must share (l1_fee_rate, consensus.fast_path_slack) and the
+ * initial balances. Every member must load byte-identical content: the SHA-256 of the file's bytes
+ * is the genesis hash every consensus signature is bound to (PROTOCOL.md §1.1, §3.2).
  */
 public final class Genesis
 {
@@ -24,6 +30,12 @@ public final class Genesis
     public long timestamp = 0;
     /** Receives the priority fees (tips); base fees are burned. */
     public String feeRecipient = "0x0000000000000000000000000000000000000000";
+    /**
+     * The u128 l1_fee_rate every header carries, as a decimal string (no Bitcoin client here). It is in
+     * genesis, not node.json, because members re-check each other's headers (PROTOCOL.md §4.5 V5).
+     */
+    public String l1FeeRate = "1";
+    public Consensus consensus = new Consensus();
     public List<Member> members = new ArrayList<>();
     /** address → balance in wei, decimal or 0x-hex string. */
     public Map<String, String> alloc = new LinkedHashMap<>();
@@ -49,17 +61,102 @@ public final class Genesis
         }
     }
 
+    /** Consensus settings that must be identical at every member. */
+    public static final class Consensus
+    {
+        /**
+         * p in stake units (PROTOCOL.md §1.1): a JSON integer ≥ 0, or {@code "auto"} (p chosen so that
+         * f is as large as possible). Default 0: the fast path needs every member, f is maximal.
+         */
+        public Object fastPathSlack = 0;
+    }
+
+    /** SHA-256 of the bytes this genesis was loaded from or saved as; null for one built in memory. */
+    private transient byte[] fileHash;
+
+    /** Loads and validates a genesis file, remembering the SHA-256 of its exact bytes. */
     public static Genesis load(final Path file) throws IOException
     {
-        final Genesis genesis = NodeConfig.mapper().readValue(file.toFile(), Genesis.class);
+        final byte[] bytes = Files.readAllBytes(file);
+        final Genesis genesis = NodeConfig.mapper().readValue(bytes, Genesis.class);
+        genesis.fileHash = Sha256.hash(bytes);
         genesis.validate();
         return genesis;
     }
 
+    /** Writes the file; this object's genesis hash becomes that of the bytes written. */
     public void save(final Path file) throws IOException
     {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        NodeConfig.mapper().writeValue(file.toFile(), this);
+        final byte[] bytes = NodeConfig.mapper().writeValueAsBytes(this);
+        Files.write(file, bytes);
+        fileHash = Sha256.hash(bytes);
+    }
+
+    /**
+     * genesisHash: SHA-256 of the genesis file bytes (a copy).
+     *
+     * @throws IllegalStateException for a genesis neither loaded from nor saved to a file.
+     */
+    public byte[] genesisHash()
+    {
+        if (fileHash == null)
+        {
+            throw new IllegalStateException("genesis hash unknown: this genesis was not loaded from or saved to a file");
+        }
+        return fileHash.clone();
+    }
+
+    /** The domain every consensus signature of this network is bound to: chain id and genesis hash. */
+    public SigningDomain signingDomain()
+    {
+        return new SigningDomain(chainId, genesisHash());
+    }
+
+    /** {@code l1_fee_rate} as a number. */
+    public BigInteger l1FeeRateValue()
+    {
+        return new BigInteger(l1FeeRate);
+    }
+
+    /** {@code consensus.fast_path_slack} in stake units, or {@link Quorums#AUTO_SLACK} for {@code "auto"}. */
+    public long fastPathSlack()
+    {
+        final Object slack = consensus == null ? null : consensus.fastPathSlack;
+        if ("auto".equals(slack))
+        {
+            return Quorums.AUTO_SLACK;
+        }
+        if (slack instanceof Integer || slack instanceof Long)
+        {
+            final long p = ((Number)slack).longValue();
+            if (p >= 0)
+            {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("genesis consensus.fast_path_slack must be an integer >= 0 or \"auto\": " + slack);
+    }
+
+    /**
+     * The member set with stakes, quorums and leader schedule.
+     *
+     * @throws IllegalArgumentException for keys off the curve, duplicate keys, stakes not below 2^62
+     *                                  in total, or a slack that leaves f < 0.
+     */
+    public MemberSet memberSet()
+    {
+        final List<dev.seqnet.consensus.Member> out = new ArrayList<>(members.size());
+        for (int i = 0; i < members.size(); i++)
+        {
+            final BigInteger stake = new BigInteger(members.get(i).stake);
+            if (stake.bitLength() > 62)
+            {
+                throw new IllegalArgumentException("genesis member " + i + ": stake must be below 2^62");
+            }
+            out.add(new dev.seqnet.consensus.Member(Hex.decode(members.get(i).publicKey), stake.longValue()));
+        }
+        return new MemberSet(out, fastPathSlack());
     }
 
     /** @throws IllegalArgumentException naming the first bad entry. */
@@ -89,6 +186,27 @@ public final class Genesis
             {
                 throw new IllegalArgumentException("genesis member " + i + ": stake must be positive");
             }
+        }
+        final MemberSet set = memberSet();
+        for (int i = 0; i < members.size(); i++)
+        {
+            if (!set.member(i).address().equals(Address.fromHex(members.get(i).address)))
+            {
+                throw new IllegalArgumentException("genesis member " + i + ": address does not match public_key");
+            }
+        }
+        final BigInteger feeRate;
+        try
+        {
+            feeRate = l1FeeRateValue();
+        }
+        catch (final NumberFormatException | NullPointerException e)
+        {
+            throw new IllegalArgumentException("genesis l1_fee_rate must be a decimal u128: " + l1FeeRate);
+        }
+        if (feeRate.signum() < 0 || feeRate.bitLength() > 128)
+        {
+            throw new IllegalArgumentException("genesis l1_fee_rate must fit a u128: " + l1FeeRate);
         }
         allocations();
         Address.fromHex(feeRecipient);

@@ -4,10 +4,20 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.seqnet.chain.crypto.Sha256;
+import dev.seqnet.chain.Hex;
+import dev.seqnet.consensus.MemberSet;
+import dev.seqnet.consensus.core.ConsensusParams;
+import dev.seqnet.transport.Transport;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A member's configuration file ({@code node.json}), snake_case keys. Relative paths resolve against
@@ -28,6 +38,8 @@ public final class NodeConfig
     public Ingress ingress = new Ingress();
     public Mempool mempool = new Mempool();
     public Journal journal = new Journal();
+    public Consensus consensus = new Consensus();
+    public TransportSettings transport = new TransportSettings();
 
     /** JSON-RPC over HTTP and WebSocket on one port. */
     public static final class Rpc
@@ -53,8 +65,6 @@ public final class NodeConfig
         public long minIntervalMs = 0;
         /** An (empty if need be) block at least this often. */
         public long maxIntervalMs = 1000;
-        /** The u128 l1_fee_rate put in headers, as a decimal string (no Bitcoin client here). */
-        public String l1FeeRate = "1";
     }
 
     /** The Disruptor ingress pipeline. */
@@ -91,6 +101,58 @@ public final class NodeConfig
         public boolean syncOnAppend = false;
     }
 
+    /**
+     * Local consensus timings (PROTOCOL.md §4.4). They may differ between members; what must not
+     * (the member set, fast_path_slack, l1_fee_rate) is in genesis. The block intervals are
+     * {@code block.min_interval_ms} and {@code block.max_interval_ms}.
+     */
+    public static final class Consensus
+    {
+        /** T_base: how long after a proposal is due a member waits for it. */
+        public long leaderTimeoutMs = 20;
+        /** C_MAX: the timeout doubles at most this many times (20 ms · 2^5 = 640 ms). */
+        public int timeoutMaxDoublings = 5;
+        /** R: views a leader that timed out stays demoted (§4.3). */
+        public int activityWindowViews = 16;
+        /** W_FUTURE: votes and proposals further ahead are dropped (§11). */
+        public int futureWindowViews = 64;
+        /** W_PAST: state kept below the current view. */
+        public int pastWindowViews = 1024;
+        /** R12: at most one nudge per peer this often. */
+        public long nudgeIntervalMs = 10;
+        /** {@code none}, or {@code msync} to force each own vote to the device before it is sent (§8.1). */
+        public String voteSync = "none";
+    }
+
+    /**
+     * How this member reaches the others ({@code transport-aeron}, docs/TRANSPORT.md). Used only when
+     * genesis has more than one member.
+     */
+    public static final class TransportSettings
+    {
+        /** {@code multicast}, {@code mdc} or {@code unicast}. */
+        public String mode = "multicast";
+        /** The group's {@code address:port} (multicast mode). */
+        public String multicastEndpoint = Transport.Context.DEFAULT_MULTICAST_ENDPOINT;
+        /** The local interface multicast goes out on; without one Linux would use the default route. */
+        public String multicastInterface = Transport.Context.DEFAULT_MULTICAST_INTERFACE;
+        /** This member's unicast {@code host:port}: where peers reach it. */
+        public String endpoint = Transport.Context.DEFAULT_HOST + ":" + Transport.Context.DEFAULT_BASE_PORT;
+        /** Every other member's unicast endpoint, by genesis member index. */
+        public Map<Integer, String> peers = new TreeMap<>();
+        /** Term length of the publications, a power of two ≥ 2 MiB: a frame is at most a term / 8 (PROTOCOL.md §3.6). */
+        public int termLength = Transport.Context.DEFAULT_TERM_LENGTH;
+        /**
+         * Where this member's media-driver directory is made ({@code /dev/shm} keeps it in memory).
+         * The directory is named after the member's data directory, so restarts reuse it and two
+         * members on one host never share one.
+         */
+        public String aeronDirBase = "/dev/shm";
+    }
+
+    /** Smallest transport term: a 2 MiB TxBatch/Proposal-carrying publication needs term / 8 ≥ 256 KiB (§3.6). */
+    public static final int MIN_TERM_LENGTH = 2 * 1024 * 1024;
+
     /** Where the file was read from; relative paths resolve against its directory. */
     private transient Path baseDir = Path.of(".");
 
@@ -104,7 +166,20 @@ public final class NodeConfig
 
     public static NodeConfig load(final Path file) throws IOException
     {
-        final NodeConfig config = mapper().readValue(file.toFile(), NodeConfig.class);
+        final NodeConfig config;
+        try
+        {
+            config = mapper().readValue(file.toFile(), NodeConfig.class);
+        }
+        catch (final UnrecognizedPropertyException e)
+        {
+            if ("l1_fee_rate".equals(e.getPropertyName()))
+            {
+                throw new IllegalArgumentException(file + ": block.l1_fee_rate moved to genesis.json \"l1_fee_rate\" " +
+                    "(every member must use the same value); remove it from node.json");
+            }
+            throw e;
+        }
         config.baseDir = file.toAbsolutePath().getParent();
         config.validate();
         return config;
@@ -141,15 +216,168 @@ public final class NodeConfig
         {
             throw new IllegalArgumentException("mempool limits must be positive");
         }
-        final java.math.BigInteger feeRate = new java.math.BigInteger(block.l1FeeRate);
-        if (feeRate.signum() < 0 || feeRate.bitLength() > 128)
-        {
-            throw new IllegalArgumentException("block.l1_fee_rate must fit a u128: " + block.l1FeeRate);
-        }
         if (rpc.maxBlocksPerRequest <= 0 || rpc.maxBatch <= 0 || rpc.maxSubscriptionsPerConnection <= 0)
         {
             throw new IllegalArgumentException("rpc limits must be positive");
         }
+        validateConsensus();
+        validateTransport();
+    }
+
+    private void validateConsensus()
+    {
+        if (consensus.leaderTimeoutMs <= 0 || consensus.nudgeIntervalMs <= 0)
+        {
+            throw new IllegalArgumentException("consensus.leader_timeout_ms and consensus.nudge_interval_ms must be positive");
+        }
+        if (consensus.timeoutMaxDoublings < 0 || consensus.timeoutMaxDoublings > 20)
+        {
+            throw new IllegalArgumentException("consensus.timeout_max_doublings must be in [0, 20]: " + consensus.timeoutMaxDoublings);
+        }
+        if (consensus.activityWindowViews < 1 || consensus.futureWindowViews < 1 || consensus.pastWindowViews < 1)
+        {
+            throw new IllegalArgumentException("consensus.*_window_views must be at least 1");
+        }
+        if (!"none".equals(consensus.voteSync) && !"msync".equals(consensus.voteSync))
+        {
+            throw new IllegalArgumentException("consensus.vote_sync must be none or msync: " + consensus.voteSync);
+        }
+    }
+
+    private void validateTransport()
+    {
+        transportMode();
+        if (Integer.bitCount(transport.termLength) != 1 || transport.termLength < MIN_TERM_LENGTH ||
+            transport.termLength > 1 << 30)
+        {
+            throw new IllegalArgumentException(
+                "transport.term_length must be a power of two in [2 MiB, 1 GiB]: " + transport.termLength);
+        }
+        checkEndpoint("transport.endpoint", transport.endpoint);
+        checkEndpoint("transport.multicast_endpoint", transport.multicastEndpoint);
+        for (final Map.Entry<Integer, String> peer : transport.peers.entrySet())
+        {
+            if (peer.getKey() == null || peer.getKey() < 0 || peer.getKey() >= MemberSet.MAX_MEMBERS)
+            {
+                throw new IllegalArgumentException("transport.peers: member index out of range: " + peer.getKey());
+            }
+            checkEndpoint("transport.peers." + peer.getKey(), peer.getValue());
+        }
+    }
+
+    private static void checkEndpoint(final String name, final String endpoint)
+    {
+        final int colon = endpoint == null ? -1 : endpoint.lastIndexOf(':');
+        final int port;
+        try
+        {
+            port = colon <= 0 ? -1 : Integer.parseInt(endpoint.substring(colon + 1));
+        }
+        catch (final NumberFormatException e)
+        {
+            throw new IllegalArgumentException(name + " must be host:port, got " + endpoint);
+        }
+        if (port < 1 || port > 65535)
+        {
+            throw new IllegalArgumentException(name + " must be host:port with a port in [1, 65535], got " + endpoint);
+        }
+    }
+
+    /** {@code transport.mode} as the transport's enum. */
+    public Transport.Mode transportMode()
+    {
+        switch (transport.mode == null ? "" : transport.mode)
+        {
+            case "multicast":
+                return Transport.Mode.MULTICAST;
+            case "mdc":
+                return Transport.Mode.MDC;
+            case "unicast":
+                return Transport.Mode.UNICAST;
+            default:
+                throw new IllegalArgumentException("transport.mode must be multicast, mdc or unicast: " + transport.mode);
+        }
+    }
+
+    /**
+     * The consensus core's parameters: genesis members, quorums and signing domain, and this file's
+     * timings (block intervals from {@code block.*}).
+     *
+     * @throws IllegalArgumentException for an invalid genesis member set.
+     * @throws IllegalStateException    if the genesis hash is unknown (genesis not read from a file).
+     */
+    public ConsensusParams consensusParams(final Genesis genesis)
+    {
+        return new ConsensusParams()
+            .members(genesis.memberSet())
+            .domain(genesis.signingDomain())
+            .leaderTimeoutNs(TimeUnit.MILLISECONDS.toNanos(consensus.leaderTimeoutMs))
+            .maxTimeoutDoublings(consensus.timeoutMaxDoublings)
+            .maxBlockIntervalNs(TimeUnit.MILLISECONDS.toNanos(block.maxIntervalMs))
+            .minBlockIntervalNs(TimeUnit.MILLISECONDS.toNanos(block.minIntervalMs))
+            .activityWindowViews(consensus.activityWindowViews)
+            .futureWindowViews(consensus.futureWindowViews)
+            .pastWindowViews(consensus.pastWindowViews)
+            .nudgeIntervalNs(TimeUnit.MILLISECONDS.toNanos(consensus.nudgeIntervalMs))
+            .conclude();
+    }
+
+    /**
+     * Every member's unicast endpoint by index: {@code transport.endpoint} for {@code self}, the
+     * {@code transport.peers} entries for the others.
+     *
+     * @throws IllegalArgumentException if a peer is missing, or one is listed that genesis lacks.
+     */
+    public String[] memberEndpoints(final int self, final int memberCount)
+    {
+        final String[] endpoints = new String[memberCount];
+        for (final Map.Entry<Integer, String> peer : transport.peers.entrySet())
+        {
+            if (peer.getKey() >= memberCount || peer.getKey() == self)
+            {
+                throw new IllegalArgumentException("transport.peers lists member " + peer.getKey() +
+                    (peer.getKey() == self ? ", which is this member (use transport.endpoint)" :
+                    ", but genesis has " + memberCount + " members"));
+            }
+            endpoints[peer.getKey()] = peer.getValue();
+        }
+        endpoints[self] = transport.endpoint;
+        for (int i = 0; i < memberCount; i++)
+        {
+            if (endpoints[i] == null)
+            {
+                throw new IllegalArgumentException("transport.peers has no endpoint for member " + i);
+            }
+        }
+        return endpoints;
+    }
+
+    /**
+     * This member's media-driver directory: {@code transport.aeron_dir_base/seqnet-aeron-<16 hex>},
+     * the hex being the start of SHA-256 of the absolute data directory. The member owns it through
+     * its data-dir lock, so the driver may delete it on start (docs/TRANSPORT.md).
+     */
+    public Path aeronDirectory()
+    {
+        final byte[] id = Sha256.hash(dataPath().toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8));
+        return Path.of(transport.aeronDirBase).resolve("seqnet-aeron-" + Hex.encodeBare(id).substring(0, 16));
+    }
+
+    /**
+     * The transport's context for member {@code self} of {@code memberCount}: mode, endpoints,
+     * multicast group and interface, term length and media-driver directory. Not concluded.
+     */
+    public Transport.Context transportContext(final int self, final int memberCount)
+    {
+        return new Transport.Context()
+            .mode(transportMode())
+            .memberIndex(self)
+            .memberCount(memberCount)
+            .memberEndpoints(memberEndpoints(self, memberCount))
+            .multicastEndpoint(transport.multicastEndpoint)
+            .multicastInterface(transport.multicastInterface)
+            .termLength(transport.termLength)
+            .aeronDirectoryName(aeronDirectory().toString());
     }
 
     public Path resolve(final String path)

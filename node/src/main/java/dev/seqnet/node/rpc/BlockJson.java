@@ -23,6 +23,19 @@ public final class BlockJson
 
     public static ObjectNode l2Block(final L2Block block)
     {
+        final ObjectNode out = F.objectNode();
+        out.set("header", header(block));
+        final ArrayNode txs = out.putArray("txs");
+        for (int i = 0; i < block.txCount(); i++)
+        {
+            txs.add(Hex.encodeBare(block.rawTx(i)));
+        }
+        return out;
+    }
+
+    /** The {@code header} object of {@link #l2Block}: Citrea's signed header. */
+    public static ObjectNode header(final L2Block block)
+    {
         final L2Header h = block.header();
         final ObjectNode header = F.objectNode();
         header.put("height", Hex.quantity(h.height()));
@@ -37,13 +50,6 @@ public final class BlockJson
         {
             root.add(b & 0xFF);
         }
-        final ObjectNode out = F.objectNode();
-        out.set("header", header);
-        final ArrayNode txs = out.putArray("txs");
-        for (int i = 0; i < block.txCount(); i++)
-        {
-            txs.add(Hex.encodeBare(block.rawTx(i)));
-        }
-        return out;
+        return header;
     }
 }

@@ -13,7 +13,10 @@ import dev.seqnet.chain.tx.EthTransaction;
 import dev.seqnet.chain.tx.TxDecodeException;
 import dev.seqnet.chain.tx.TxDecoder;
 import dev.seqnet.chain.tx.TxRejection;
+import dev.seqnet.consensus.core.FinalizedBlock;
 import dev.seqnet.node.config.Genesis;
+import dev.seqnet.node.consensus.ConsensusView;
+import dev.seqnet.node.consensus.EvidenceRecord;
 import dev.seqnet.node.state.ChainView;
 import dev.seqnet.ringbuffer.IngressCallback;
 import dev.seqnet.ringbuffer.IngressPipeline;
@@ -22,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The JSON-RPC methods a wallet, a Citrea full node and an operator call. Reads come from the
- * {@link ChainView} read model on the calling (Vert.x) thread; {@code eth_sendRawTransaction}
+ * {@link ChainView} and {@link ConsensusView} read models on the calling (Vert.x) thread; {@code eth_sendRawTransaction}
  * publishes into the ingress ring buffer and completes when the single-writer stage has admitted
  * (and journaled) or refused the transaction.
  */
@@ -41,11 +44,15 @@ public final class RpcMethods
     private final IngressPipeline ingress;
     private final TxDecoder decoder;
     private final Subscriptions subscriptions;
+    private final ConsensusView consensus;
 
-    public RpcMethods(final Genesis genesis, final ChainView view, final IngressPipeline ingress, final Subscriptions subscriptions)
+    public RpcMethods(
+        final Genesis genesis, final ChainView view, final ConsensusView consensus, final IngressPipeline ingress,
+        final Subscriptions subscriptions)
     {
         this.genesis = genesis;
         this.view = view;
+        this.consensus = consensus;
         this.ingress = ingress;
         this.decoder = new TxDecoder(genesis.chainId);
         this.subscriptions = subscriptions;
@@ -136,7 +143,26 @@ public final class RpcMethods
                 final ArrayNode out = F.arrayNode();
                 for (final L2Block b : view.range(from, to))
                 {
-                    out.add(BlockJson.l2Block(b));
+                    out.add(l2Block(b));
+                }
+                return out;
+            }
+            case "seq_status":
+                return ConsensusJson.status(consensus.status());
+            case "seq_getCertificate":
+            {
+                budget.takeBlocks(1);
+                final JsonNode proof = proof(height(params, 0));
+                return proof == null ? F.nullNode() : proof;
+            }
+            case "seq_getEvidence":
+            {
+                final long fromSeq = height(params, 0);
+                final int limit = optionalLimit(params, 1);
+                final ArrayNode out = F.arrayNode();
+                for (final EvidenceRecord record : consensus.evidence(fromSeq, limit))
+                {
+                    out.add(ConsensusJson.evidence(record));
                 }
                 return out;
             }
@@ -222,9 +248,37 @@ public final class RpcMethods
         return F.booleanNode(subscriptions.unsubscribe(session, text(params, 0)));
     }
 
+    /** Citrea's block JSON with the block's finality proof added as {@code certificate} (null if none yet). */
     private JsonNode l2Block(final L2Block block)
     {
-        return block == null ? F.nullNode() : BlockJson.l2Block(block);
+        if (block == null)
+        {
+            return F.nullNode();
+        }
+        final ObjectNode out = BlockJson.l2Block(block);
+        final JsonNode proof = proof(block.header().height());
+        out.set("certificate", proof == null ? F.nullNode() : proof);
+        return out;
+    }
+
+    private JsonNode proof(final long height)
+    {
+        final FinalizedBlock finalized = consensus.finalized(height);
+        return finalized == null ? null : ConsensusJson.proof(finalized, view);
+    }
+
+    private static int optionalLimit(final JsonNode params, final int i) throws RpcException
+    {
+        if (params == null || !params.isArray() || params.size() <= i || params.get(i).isNull())
+        {
+            return ConsensusView.MAX_EVIDENCE_PER_CALL;
+        }
+        final JsonNode node = params.get(i);
+        if (!node.isIntegralNumber() || node.asLong() < 1 || node.asLong() > ConsensusView.MAX_EVIDENCE_PER_CALL)
+        {
+            throw RpcException.params("limit must be an integer in [1, " + ConsensusView.MAX_EVIDENCE_PER_CALL + "]");
+        }
+        return node.asInt();
     }
 
     private JsonNode transactionByHash(final byte[] hash) throws RpcException

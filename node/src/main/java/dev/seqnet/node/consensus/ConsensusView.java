@@ -1,0 +1,29 @@
+package dev.seqnet.node.consensus;
+
+import dev.seqnet.consensus.core.CoreStatus;
+import dev.seqnet.consensus.core.FinalizedBlock;
+
+import java.util.List;
+
+/**
+ * What JSON-RPC may read about consensus ({@code seq_status}, {@code seq_getCertificate},
+ * {@code seq_getEvidence}, the {@code certificate} of {@code ledger_*} blocks). Implemented by the
+ * member's host; every method is called from RPC threads and must be safe against the writer.
+ */
+public interface ConsensusView
+{
+    /** Most evidence records one {@code seq_getEvidence} call returns. */
+    int MAX_EVIDENCE_PER_CALL = 100;
+
+    /** The core's latest snapshot: view, leader, finalized height and view, member health, counters. */
+    CoreStatus status();
+
+    /**
+     * How the block at {@code height} was finalized, with the finalization certificate of the block
+     * at {@code certifiedHeight} (its own for FAST and SLOW); null when no such block is final here.
+     */
+    FinalizedBlock finalized(long height);
+
+    /** Evidence records with {@code seq >= fromSeq}, ascending, at most {@code limit}. */
+    List<EvidenceRecord> evidence(long fromSeq, int limit);
+}
