@@ -13,6 +13,10 @@ import dev.seqnet.node.consensus.SoloConsensus;
 import dev.seqnet.node.core.JournalRecovery;
 import dev.seqnet.node.core.PoolRemovals;
 import dev.seqnet.node.core.SequencerCore;
+import dev.seqnet.node.network.ConsensusRecovery;
+import dev.seqnet.node.network.NetworkCore;
+import dev.seqnet.node.network.PeerFrameRecovery;
+import dev.seqnet.chain.block.L2Block;
 import dev.seqnet.node.rpc.JsonRpcServer;
 import dev.seqnet.node.rpc.RpcMethods;
 import dev.seqnet.node.rpc.Subscriptions;
@@ -46,6 +50,11 @@ public final class SequencerNode implements AutoCloseable
     private SequencerCore core;
     private JournalRecovery.Result recovery;
     private int rpcPort;
+    private NetworkCore network;
+    private dev.seqnet.transport.MediaDriverLauncher driver;
+    private dev.seqnet.transport.Transport transport;
+    private org.agrona.concurrent.AgentRunner transportRunner;
+    private static final System.Logger LOG = System.getLogger(SequencerNode.class.getName());
 
     private SequencerNode(final NodeConfig config, final Genesis genesis)
     {
@@ -66,10 +75,6 @@ public final class SequencerNode implements AutoCloseable
     public static SequencerNode start(final NodeConfig config) throws Exception
     {
         final Genesis genesis = Genesis.load(config.genesisPath());
-        if (genesis.members.size() > 1)
-        {
-            refuseMultiMember(config, genesis);
-        }
         final SequencerNode node = new SequencerNode(config, genesis);
         try
         {
@@ -81,24 +86,6 @@ public final class SequencerNode implements AutoCloseable
             throw e;
         }
         return node;
-    }
-
-    /**
-     * Checks everything a member of a multi-member network needs before it could launch (its index in
-     * genesis, the consensus parameters, a complete transport context), then refuses.
-     */
-    private static void refuseMultiMember(final NodeConfig config, final Genesis genesis) throws Exception
-    {
-        final SequencerKey key = KeyFile.load(config.keyPath());
-        final int self = genesis.memberSet().indexOf(key.publicKey());
-        if (self < 0)
-        {
-            throw new IllegalStateException("key " + Hex.encode(key.publicKey()) + " is not a member in " + config.genesisPath());
-        }
-        config.consensusParams(genesis);
-        config.transportContext(self, genesis.members.size()).conclude();
-        throw new UnsupportedOperationException(MULTI_MEMBER_UNAVAILABLE + " (genesis has " + genesis.members.size() +
-            " members; this is member " + self + ")");
     }
 
     private void startComponents() throws Exception
@@ -135,19 +122,82 @@ public final class SequencerNode implements AutoCloseable
         }
 
         final int cores = Runtime.getRuntime().availableProcessors();
-        pipeline = new IngressPipeline(new IngressPipeline.Context()
+        final IngressPipeline.Context pipelineCtx = new IngressPipeline.Context()
             .ringSize(config.ingress.ringSize)
             .recoveryThreads(config.ingress.recoveryThreads > 0 ? config.ingress.recoveryThreads : Math.max(1, cores - 1))
             .waitStrategy(config.ingress.waitStrategy)
-            .tickIntervalMs(config.ingress.tickIntervalMs), decoder::decode, core);
+            .tickIntervalMs(config.ingress.tickIntervalMs);
+        final dev.seqnet.node.consensus.ConsensusView consensus;
+        final dev.seqnet.ringbuffer.SequencerStage stage;
+        if (genesis.members.size() > 1)
+        {
+            network = startNetwork(key, ledger, mempool, pipelineCtx);
+            consensus = network;
+            stage = network;
+        }
+        else
+        {
+            consensus = new SoloConsensus(view, key, genesis.signingDomain());
+            stage = core;
+        }
+        pipeline = new IngressPipeline(pipelineCtx, decoder::decode, stage);
 
         // Bind RPC before the pipeline produces anything: a port clash must fail the start cleanly.
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Math.min(2, cores))).setWorkerPoolSize(2));
         subscriptions = new Subscriptions(view, vertx.getOrCreateContext(), config.rpc.maxSubscriptionsPerConnection);
-        final SoloConsensus consensus = new SoloConsensus(view, key, genesis.signingDomain());
         rpc = new JsonRpcServer(vertx, new RpcMethods(genesis, view, consensus, pipeline, subscriptions), subscriptions, config.rpc);
         rpcPort = rpc.start();
+        if (network != null)
+        {
+            network.start();
+        }
         pipeline.start();
+        if (network != null)
+        {
+            final IngressPipeline ingress = pipeline;
+            transportRunner = new org.agrona.concurrent.AgentRunner(
+                new org.agrona.concurrent.BackoffIdleStrategy(10, 20, 1_000, 100_000),
+                e -> LOG.log(System.Logger.Level.ERROR, "transport agent", e), null,
+                new dev.seqnet.transport.TransportAgent(transport, (from, buffer, offset, length) ->
+                {
+                    final byte[] frame = new byte[length];
+                    buffer.getBytes(offset, frame);
+                    ingress.submitFrame(frame, from); // a full ring drops the frame: retries and sync recover
+                }));
+            org.agrona.concurrent.AgentRunner.startOnThread(transportRunner);
+        }
+    }
+
+    /**
+     * A member of a multi-member network: its media driver and transport (PROTOCOL.md §3.6, §9), its
+     * consensus state recovered from the journal (§8.2), and the {@link NetworkCore} host that runs
+     * on the pipeline's sequencer thread.
+     */
+    private NetworkCore startNetwork(
+        final SequencerKey key, final NativeLedger ledger, final Mempool mempool, final IngressPipeline.Context pipelineCtx)
+        throws Exception
+    {
+        final dev.seqnet.consensus.MemberSet members = genesis.memberSet();
+        final int self = members.indexOf(key.publicKey());
+        final dev.seqnet.consensus.core.ConsensusParams params = config.consensusParams(genesis);
+        final ConsensusRecovery consensusRecovery;
+        try (JournalReader reader = journal.newReader())
+        {
+            consensusRecovery = new ConsensusRecovery().scan(reader);
+        }
+        final L2Block head = recovery.head();
+        final dev.seqnet.consensus.core.ConsensusCore consensusCore = new dev.seqnet.consensus.core.ConsensusCore(
+            params, self, key::sign, consensusRecovery.state(head));
+        driver = dev.seqnet.transport.MediaDriverLauncher.launch(new dev.seqnet.transport.MediaDriverLauncher.Context()
+            .aeronDirectoryName(config.aeronDirectory().toString())
+            .termBufferLength(config.transport.termLength));
+        transport = dev.seqnet.transport.Transport.launch(config.transportContext(self, members.size()));
+        pipelineCtx
+            .frameRecovery(new PeerFrameRecovery(members, genesis.signingDomain(), genesis.chainId))
+            .tickIntervalMs(1);
+        return new NetworkCore(new NetworkCore.Parts(self, genesis.chainId, key, members, genesis.signingDomain(),
+            genesis.l1FeeRateValue(), genesis.timestamp, consensusCore, core, mempool, ledger, head, journal, view, transport,
+            2 * config.mempool.globalSlots, params.leaderTimeoutNs(), consensusRecovery.finalized()));
     }
 
     public int rpcPort()
@@ -177,6 +227,10 @@ public final class SequencerNode implements AutoCloseable
         {
             rpc.close();
         }
+        if (transportRunner != null)
+        {
+            transportRunner.close();
+        }
         if (subscriptions != null)
         {
             subscriptions.close();
@@ -195,6 +249,14 @@ public final class SequencerNode implements AutoCloseable
             {
                 // shutting down anyway
             }
+        }
+        if (transport != null)
+        {
+            transport.close();
+        }
+        if (driver != null)
+        {
+            driver.close();
         }
         if (journal != null)
         {

@@ -103,6 +103,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     private final FinalityVerifier finalityVerifier;
     private final long leaderTimeoutNs;
     private final long txWaitNs;
+    private final dev.seqnet.chain.tx.TxDecoder trustedDecoder;
 
     private final ConsensusCodec consensusCodec = new ConsensusCodec();
     private final SupportCodec supportCodec = new SupportCodec();
@@ -138,7 +139,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
 
     /** Everything a member's host needs; built by the node from config, genesis and recovery. */
     public record Parts(
-        int self, SequencerKey key, MemberSet members, SigningDomain domain, BigInteger l1FeeRate, long genesisTimestamp,
+        int self, long chainId, SequencerKey key, MemberSet members, SigningDomain domain, BigInteger l1FeeRate, long genesisTimestamp,
         ConsensusCore core, SequencerCore admission, Mempool mempool, NativeLedger ledger, L2Block head, Journal journal,
         ChainView view, Transport transport, int txStoreCapacity, long leaderTimeoutNs, List<FinalizedBlock> recoveredFinalized)
     {
@@ -165,6 +166,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         this.finalityVerifier = new FinalityVerifier(members, domain);
         this.leaderTimeoutNs = p.leaderTimeoutNs();
         this.txWaitNs = TimeUnit.MICROSECONDS.toNanos(2000);
+        this.trustedDecoder = new dev.seqnet.chain.tx.TxDecoder(p.chainId());
         for (final FinalizedBlock fb : p.recoveredFinalized())
         {
             finalizedByHeight.put(fb.height(), fb);
@@ -834,7 +836,9 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             {
                 break;
             }
-            blocks.add(new SyncedBlock(fb.view(), fb.parentView(), fb.proposer(), blockCodec.encode(b)));
+            final byte[] bytes = new byte[BlockCodec.encodedLength(b)];
+            blockCodec.encode(b, new UnsafeBuffer(bytes), 0);
+            blocks.add(new SyncedBlock(fb.view(), fb.parentView(), fb.proposer(), bytes));
             lastMeta = fb;
         }
         if (lastMeta == null)
@@ -887,6 +891,12 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             return;
         }
         chain.rollbackAll();
+        final var certificate = consensusCodec.decodeCertificate(
+            new UnsafeBuffer(r.proof().certificate()), 0, r.proof().certificate().length);
+        if (!certificate.isOk())
+        {
+            return;
+        }
         FinalizedBlock last = null;
         for (int i = 0; i < blocks.size(); i++)
         {
@@ -896,7 +906,9 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             {
                 return;
             }
-            final String bad = dev.seqnet.chain.block.BlockVerifier.verify(b, members.member(sb.proposer()).publicKey());
+            final L2Block prev = chain.head();
+            final String bad = dev.seqnet.chain.block.BlockVerifier.verify(b, prev == null ? new byte[32] : prev.hash(),
+                prev == null ? genesisTimestamp : prev.header().timestamp(), members.member(sb.proposer()).publicKey());
             if (bad != null)
             {
                 LOG.log(System.Logger.Level.WARNING, "synced block " + b.height() + " fails: " + bad);
@@ -915,7 +927,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             final FinalizedBlock fb = new FinalizedBlock(b.height(), sb.view(), sb.parentView(), sb.proposer(),
                 Hash32.wrap(b.hash()), dev.seqnet.consensus.core.FinalizationPath.INDIRECT,
                 r.blocks().size() == i + 1 ? b.height() + r.proof().headers().size() : b.height() + (blocks.size() - i - 1) + r.proof().headers().size(),
-                dev.seqnet.consensus.CertificateCodec.decode(r.proof().certificate()));
+                certificate.value());
             final int length = blockCodec.encode(b, journalBuffer, 0);
             journal.append(journalBuffer, 0, length);
             final int metaLength = journalCodec.encodeFinalizedBlock(fb, journalBuffer, 0);
@@ -932,12 +944,19 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     }
 
     /** Senders from the SBE block without re-recovering: the certificate vouches for the block (§10.2). */
-    private static List<EthTransaction> trustedTxs(final L2Block b)
+    private List<EthTransaction> trustedTxs(final L2Block b)
     {
         final List<EthTransaction> txs = new ArrayList<>(b.txCount());
         for (int i = 0; i < b.txCount(); i++)
         {
-            txs.add(dev.seqnet.chain.tx.TxDecoder.decodeTrusted(b.rawTx(i), b.sender(i)));
+            try
+            {
+                txs.add(trustedDecoder.decodeTrusted(b.rawTx(i), b.sender(i)));
+            }
+            catch (final dev.seqnet.chain.tx.TxDecodeException e)
+            {
+                throw new IllegalStateException("synced block " + b.height() + " tx " + i + " does not decode: " + e.getMessage());
+            }
         }
         return txs;
     }

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * membership, signatures), streamed transactions through the same decoder and sender recovery as RPC
  * ingress. Each thread has its own verifier, decoder and drop counters; {@link #drops} sums them.
  */
-final class PeerFrameRecovery implements FrameRecovery
+public final class PeerFrameRecovery implements FrameRecovery
 {
     /** Transactions a peer streamed or sent on request, recovered. */
     record RecoveredTxs(int origin, List<EthTransaction> txs)
@@ -45,7 +45,7 @@ final class PeerFrameRecovery implements FrameRecovery
     private final ThreadLocal<TxDecoder> decoder;
     private final ThreadLocal<UnsafeBuffer> buffer = ThreadLocal.withInitial(UnsafeBuffer::new);
 
-    PeerFrameRecovery(final MemberSet members, final SigningDomain domain, final long chainId)
+    public PeerFrameRecovery(final MemberSet members, final SigningDomain domain, final long chainId)
     {
         this.members = members;
         this.domain = domain;

@@ -1,0 +1,113 @@
+package dev.seqnet.node.network;
+
+import dev.seqnet.chain.Hash32;
+import dev.seqnet.consensus.Certificate;
+import dev.seqnet.consensus.core.FinalizedBlock;
+import dev.seqnet.consensus.core.OwnVote;
+import dev.seqnet.consensus.core.RecoveredState;
+import dev.seqnet.consensus.wire.Decoded;
+import dev.seqnet.consensus.wire.JournalCodec;
+import dev.seqnet.consensus.wire.OwnVoteRecord;
+import dev.seqnet.consensus.wire.Templates;
+import dev.seqnet.journal.JournalCorruptException;
+import dev.seqnet.journal.JournalReader;
+import dev.seqnet.node.core.JournalScanner;
+import dev.seqnet.chain.block.L2Block;
+import org.agrona.DirectBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a member's consensus records back from its journal (PROTOCOL.md §8.2): every own vote, the
+ * certificates that moved it between views, and the metadata of each finalized block. The result is
+ * the core's {@link RecoveredState}: a restarted member never signs what conflicts with a vote it
+ * may already have sent.
+ */
+public final class ConsensusRecovery implements JournalScanner.Visitor
+{
+    private final JournalCodec codec = new JournalCodec();
+    private final List<OwnVote> ownVotes = new ArrayList<>();
+    private final List<Certificate> certificates = new ArrayList<>();
+    private final List<FinalizedBlock> finalized = new ArrayList<>();
+    private long evidenceCount;
+
+    /** Scans the whole journal. */
+    public ConsensusRecovery scan(final JournalReader reader) throws Exception
+    {
+        new JournalScanner().scan(reader, this);
+        return this;
+    }
+
+    @Override
+    public void onBlock(final long index, final L2Block block)
+    {
+        // Blocks are rebuilt by JournalRecovery; only their consensus metadata is read here.
+    }
+
+    @Override
+    public void onConsensusRecord(final long index, final int templateId, final DirectBuffer buffer, final int offset, final int length)
+        throws Exception
+    {
+        if (templateId == Templates.OWN_VOTE)
+        {
+            final Decoded<OwnVoteRecord> d = codec.decodeOwnVote(buffer, offset, length);
+            ownVotes.add(ok(d, index).vote());
+        }
+        else if (templateId == Templates.FINALIZED_BLOCK)
+        {
+            finalized.add(ok(codec.decodeFinalizedBlock(buffer, offset, length), index));
+        }
+        else if (templateId == Templates.CERTIFICATE_RECORD)
+        {
+            certificates.add(ok(codec.decodeCertificateRecord(buffer, offset, length), index));
+        }
+        else if (templateId == Templates.EVIDENCE)
+        {
+            evidenceCount++;
+        }
+    }
+
+    private static <T> T ok(final Decoded<T> d, final long index) throws JournalCorruptException
+    {
+        if (!d.isOk())
+        {
+            throw new JournalCorruptException(index, null, "undecodable consensus record: " + d.drop());
+        }
+        return d.value();
+    }
+
+    /** The finalized-block metadata in journal (height) order. */
+    public List<FinalizedBlock> finalized()
+    {
+        return finalized;
+    }
+
+    /** How many evidence records were journaled (their sequence numbers continue from here). */
+    public long evidenceCount()
+    {
+        return evidenceCount;
+    }
+
+    /** The core's restart state, given the head that block recovery rebuilt. */
+    public RecoveredState state(final L2Block head)
+    {
+        if (head == null)
+        {
+            return new RecoveredState(0, 0, Hash32.ZERO, ownVotes, certificates);
+        }
+        FinalizedBlock meta = null;
+        for (final FinalizedBlock fb : finalized)
+        {
+            if (fb.height() == head.height())
+            {
+                meta = fb;
+            }
+        }
+        if (meta == null)
+        {
+            throw new IllegalStateException("journal holds block " + head.height() + " without its finalization record");
+        }
+        return new RecoveredState(head.height(), meta.view(), Hash32.wrap(head.hash()), ownVotes, certificates);
+    }
+}
