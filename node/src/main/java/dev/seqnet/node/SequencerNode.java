@@ -62,15 +62,11 @@ public final class SequencerNode implements AutoCloseable
         this.genesis = genesis;
     }
 
-    /** What {@link #start} says for a genesis of more than one member until the consensus wiring exists. */
-    public static final String MULTI_MEMBER_UNAVAILABLE = "multi-member consensus wiring not yet available";
-
     /**
      * Loads config, genesis and key, recovers from the journal and starts serving.
      *
-     * @throws UnsupportedOperationException for a genesis of more than one member, once its consensus
-     *                                       and transport settings have been checked (the member
-     *                                       loop that runs them is not wired yet).
+     * With more than one genesis member it also starts the media driver, the transport and the
+     * consensus host ({@link NetworkCore}).
      */
     public static SequencerNode start(final NodeConfig config) throws Exception
     {

@@ -122,6 +122,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     private int outgoingBytes;
     private long batchSeq;
 
+    private Command.BuildBlock pendingBuild;
     private Proposal pendingVerify;
     private long pendingSinceNs;
     private boolean txRequested;
@@ -483,11 +484,16 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     // ------------------------------------------------------------------------------------------
     // Building (H4) and verifying (V5–V7, H2)
 
+    /**
+     * Builds when the parent is executed; otherwise executes it from its stored proposal, or waits
+     * for its transactions (retried on every frame and tick while the view lasts).
+     */
     private void build(final Command.BuildBlock c)
     {
-        if (!chain.positionAt(c.parentHash()))
+        pendingBuild = null;
+        if (!ensureExecuted(c.parentHash(), 64) || !chain.positionAt(c.parentHash()))
         {
-            LOG.log(System.Logger.Level.WARNING, "cannot build view " + c.view() + ": parent " + c.parentHash() + " not executed");
+            pendingBuild = c;
             return;
         }
         final L2Block parent = chain.block(c.parentHash());
@@ -522,8 +528,25 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             Hash32.wrap(h.txMerkleRoot()), block.signature(), hashes);
     }
 
+    private void retryPendingBuild()
+    {
+        final Command.BuildBlock c = pendingBuild;
+        if (c != null)
+        {
+            if (core.view() != c.view())
+            {
+                pendingBuild = null;
+            }
+            else
+            {
+                build(c);
+            }
+        }
+    }
+
     private void retryPendingVerify(final long now)
     {
+        retryPendingBuild();
         final Proposal p = pendingVerify;
         if (p == null)
         {
@@ -822,7 +845,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         final long head = chain.headHeight();
         if (r.fromHeight() > head)
         {
-            sendSupport(r.requester(), new SyncResponse(self, List.of(), null));
+            sendSupport(r.requester(), new SyncResponse(self, List.of(), new FinalityProof(new byte[0], List.of())));
             return;
         }
         final long last = Math.min(head, r.fromHeight() + Math.min(r.maxBlocks(), SYNC_BATCH) - 1);
