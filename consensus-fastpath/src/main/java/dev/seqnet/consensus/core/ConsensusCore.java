@@ -1007,8 +1007,13 @@ public final class ConsensusCore
                     blocksIndirect++;
                     break;
             }
+            // A Citrea header does not name its view or proposer, so two leaders can propose byte-identical
+            // headers (same parent, transactions and second) in different views: the certified block is
+            // reported with the certificate's view and that view's leader.
+            final long blockView = i == 0 ? w : info.view;
+            final int proposer = i == 0 ? schedule.leader(w) : info.proposer;
             out.accept(new Command.Deliver(new FinalizedBlock(
-                info.height, info.view, info.parentView, info.proposer, info.hash, p, top.height, cert)));
+                info.height, blockView, info.parentView, proposer, info.hash, p, top.height, cert)));
             blocks.remove(info.hash);
         }
         latestFinalization = cert;

@@ -62,6 +62,12 @@ public final class ReplayCommand implements Callable<Integer>
             System.out.printf("replayed %d blocks, %d transactions; head %d %s; %.1f ms, %.0f tx/s (%s)%n",
                 s.blocks(), s.transactions(), s.headHeight(), Hex.encode(s.headHash()), s.elapsedNanos() / 1e6, s.txPerSecond(),
                 verify ? "signatures re-checked" : "stored senders trusted, block signatures checked");
+            final long[] paths = replayer.paths();
+            if (paths[0] + paths[1] + paths[2] > 0)
+            {
+                System.out.printf("consensus: %d fast, %d slow, %d indirect finalizations (certificates verified); " +
+                    "%d own votes, %d evidence records%n", paths[0], paths[1], paths[2], replayer.ownVotes(), replayer.evidence());
+            }
             return 0;
         }
         catch (final BlockRejectedException e)

@@ -41,6 +41,11 @@ public final class Replayer implements JournalScanner.Visitor
     private final PrintStream out;
     private final byte[][] memberKeys;
 
+    private final dev.seqnet.consensus.wire.JournalCodec journalCodec = new dev.seqnet.consensus.wire.JournalCodec();
+    private final dev.seqnet.consensus.FinalityVerifier finality;
+    private final long[] paths = new long[3];
+    private long ownVotes;
+    private long evidence;
     private L2Block head;
     private long blocks;
     private long transactions;
@@ -54,6 +59,7 @@ public final class Replayer implements JournalScanner.Visitor
         this.to = to;
         this.verifyTxSignatures = verifyTxSignatures;
         this.out = out;
+        this.finality = new dev.seqnet.consensus.FinalityVerifier(genesis.memberSet(), genesis.signingDomain());
         this.memberKeys = new byte[genesis.members.size()][];
         for (int i = 0; i < memberKeys.length; i++)
         {
@@ -109,6 +115,92 @@ public final class Replayer implements JournalScanner.Visitor
                     block.baseFee(), block.header().timestamp(), Hex.encode(block.header().stateRoot()));
             }
         }
+    }
+
+    /**
+     * A consensus record: after each block of a multi-member network, its {@code FinalizedBlock}
+     * metadata. Printed as who proposed the block, in which view, how it was finalized and the
+     * certificate's signers; the certificate is checked against genesis alone.
+     */
+    @Override
+    public void onConsensusRecord(
+        final long index, final int templateId, final org.agrona.DirectBuffer buffer, final int offset, final int length)
+        throws Exception
+    {
+        if (templateId == dev.seqnet.consensus.wire.Templates.OWN_VOTE)
+        {
+            ownVotes++;
+            return;
+        }
+        if (templateId == dev.seqnet.consensus.wire.Templates.EVIDENCE)
+        {
+            evidence++;
+            return;
+        }
+        if (templateId != dev.seqnet.consensus.wire.Templates.FINALIZED_BLOCK)
+        {
+            return;
+        }
+        final var decoded = journalCodec.decodeFinalizedBlock(buffer, offset, length);
+        if (!decoded.isOk())
+        {
+            throw new dev.seqnet.journal.JournalCorruptException(index, null, "undecodable finalized-block record");
+        }
+        final dev.seqnet.consensus.core.FinalizedBlock fb = decoded.value();
+        if (head == null || fb.height() != head.height() || !java.util.Arrays.equals(fb.blockHash().unsafeBytes(), head.hash()))
+        {
+            throw new BlockRejectedException(fb.height(), "finalization record does not follow its block");
+        }
+        // onBlock already checked that a member signed the header. Two leaders may propose byte-identical
+        // headers in different views (a header names neither), so the copy journaled here may carry the
+        // other leader's signature: say so rather than fail.
+        final String signedBy = BlockVerifier.verify(head, null, 0, memberKeys[fb.proposer()]) == null ? "" :
+            " (header signed by another member: identical block proposed in two views)";
+        final String certificate;
+        if (fb.certificate() == null)
+        {
+            certificate = "none";
+        }
+        else
+        {
+            final var check = finality.verify(dev.seqnet.consensus.CertificateCodec.encode(fb.certificate()));
+            if (!check.isValid())
+            {
+                throw new BlockRejectedException(fb.height(), "certificate invalid: " + check.error());
+            }
+            final StringBuilder signers = new StringBuilder();
+            for (int i = 0; i < memberKeys.length; i++)
+            {
+                if (dev.seqnet.consensus.Certificate.isSet(fb.certificate().signers(), i))
+                {
+                    signers.append(signers.length() == 0 ? "" : ",").append(i);
+                }
+            }
+            certificate = fb.certificate().kind() + " view " + fb.certificate().view() + " signers [" + signers + "] valid";
+        }
+        paths[fb.path().ordinal()]++;
+        if (out != null && fb.height() >= from)
+        {
+            out.printf("  view %d parent_view %d proposer %d%s path %s certified_height %d certificate %s%n",
+                fb.view(), fb.parentView(), fb.proposer(), signedBy, fb.path(), fb.certifiedHeight(), certificate);
+        }
+    }
+
+    /** Blocks finalized FAST, SLOW and INDIRECT, from the journal's finalization records. */
+    public long[] paths()
+    {
+        return paths.clone();
+    }
+
+    /** Own votes and evidence records in the journal. */
+    public long ownVotes()
+    {
+        return ownVotes;
+    }
+
+    public long evidence()
+    {
+        return evidence;
     }
 
     /** Null when some genesis member's key verifies the block (single-member: member 0). */
