@@ -102,7 +102,7 @@ public final class SequencerNode implements AutoCloseable
             .removalListener(removals));
         dataLock = DataDirLock.acquire(config.dataPath());
         final Path journalDir = config.dataPath().resolve("journal");
-        journal = Journal.open(new Journal.Context().dir(journalDir).syncOnAppend(config.journal.syncOnAppend));
+        journal = Journal.open(new Journal.Context().dir(journalDir).syncOnAppend(config.journal.syncOnAppend || "msync".equals(config.consensus.voteSync)));
         core = new SequencerCore(key, mempool, ledger, journal, view, removals, feeRecipient,
             genesis.l1FeeRateValue(), config.block.minIntervalMs, config.block.maxIntervalMs, genesis.timestamp);
         for (final Address address : alloc.keySet())
@@ -193,7 +193,8 @@ public final class SequencerNode implements AutoCloseable
             .tickIntervalMs(1);
         return new NetworkCore(new NetworkCore.Parts(self, genesis.chainId, key, members, genesis.signingDomain(),
             genesis.l1FeeRateValue(), genesis.timestamp, consensusCore, core, mempool, ledger, head, journal, view, transport,
-            2 * config.mempool.globalSlots, params.leaderTimeoutNs(), consensusRecovery.finalized()));
+            2 * config.mempool.globalSlots, params.leaderTimeoutNs(), consensusRecovery.finalized(),
+            consensusRecovery.evidence()));
     }
 
     public int rpcPort()

@@ -30,7 +30,8 @@ public final class ConsensusRecovery implements JournalScanner.Visitor
     private final List<OwnVote> ownVotes = new ArrayList<>();
     private final List<Certificate> certificates = new ArrayList<>();
     private final List<FinalizedBlock> finalized = new ArrayList<>();
-    private long evidenceCount;
+    private final List<dev.seqnet.node.consensus.EvidenceRecord> evidence = new ArrayList<>();
+    private final dev.seqnet.consensus.wire.ConsensusCodec consensusCodec = new dev.seqnet.consensus.wire.ConsensusCodec();
 
     /** Scans the whole journal. */
     public ConsensusRecovery scan(final JournalReader reader) throws Exception
@@ -64,7 +65,9 @@ public final class ConsensusRecovery implements JournalScanner.Visitor
         }
         else if (templateId == Templates.EVIDENCE)
         {
-            evidenceCount++;
+            final dev.seqnet.consensus.wire.EvidenceRecord r = ok(codec.decodeEvidence(buffer, offset, length), index);
+            evidence.add(new dev.seqnet.node.consensus.EvidenceRecord(r.seq(), r.evidence().kind(), r.evidence().member(),
+                r.evidence().view(), consensusCodec.encode(r.evidence().first()), consensusCodec.encode(r.evidence().second())));
         }
     }
 
@@ -83,10 +86,10 @@ public final class ConsensusRecovery implements JournalScanner.Visitor
         return finalized;
     }
 
-    /** How many evidence records were journaled (their sequence numbers continue from here). */
-    public long evidenceCount()
+    /** The evidence records journaled so far, in sequence order (new ones continue the numbering). */
+    public List<dev.seqnet.node.consensus.EvidenceRecord> evidence()
     {
-        return evidenceCount;
+        return evidence;
     }
 
     /** The core's restart state, given the head that block recovery rebuilt. */

@@ -142,7 +142,8 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     public record Parts(
         int self, long chainId, SequencerKey key, MemberSet members, SigningDomain domain, BigInteger l1FeeRate, long genesisTimestamp,
         ConsensusCore core, SequencerCore admission, Mempool mempool, NativeLedger ledger, L2Block head, Journal journal,
-        ChainView view, Transport transport, int txStoreCapacity, long leaderTimeoutNs, List<FinalizedBlock> recoveredFinalized)
+        ChainView view, Transport transport, int txStoreCapacity, long leaderTimeoutNs, List<FinalizedBlock> recoveredFinalized,
+        List<EvidenceRecord> recoveredEvidence)
     {
     }
 
@@ -176,6 +177,8 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         {
             txStore.add(tx);
         }
+        evidence.addAll(p.recoveredEvidence());
+        evidenceSeq = p.recoveredEvidence().isEmpty() ? 0 : p.recoveredEvidence().get(p.recoveredEvidence().size() - 1).seq() + 1;
         this.status = core.status();
     }
 
