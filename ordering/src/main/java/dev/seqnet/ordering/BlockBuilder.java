@@ -19,8 +19,12 @@ import java.util.ArrayList;
  * <b>unchanged</b>. Once the block is signed and journaled the caller calls {@link #commit} (or
  * {@code execution().commit()} then {@code mempool.onBlockCommitted(transactions())}); to abandon it,
  * {@link #abandon} (or {@code execution().rollback()}), and the transactions stay pooled for the next
- * block. Until then no other block can begin on the execution, and the mempool must not be asked to
- * select again. Single-threaded, like the mempool and the execution it drives.
+ * block. Until then no other block can begin through {@link #build}, and the mempool must not be asked
+ * to select again. Single-threaded, like the mempool and the execution it drives.
+ *
+ * <p>A BFT leader instead calls {@link #buildOnTop}, which builds on the tip of the execution's chain
+ * of open (executed, not yet final) blocks and selects relative to its speculative state. Blocks then
+ * commit oldest-first as they finalize and are abandoned newest-first.
  */
 public final class BlockBuilder
 {
@@ -34,16 +38,37 @@ public final class BlockBuilder
     }
 
     /**
-     * Builds block {@code height} at {@code baseFee} (from {@link BaseFee#next} of the parent).
+     * Builds block {@code height} at {@code baseFee} (from {@link BaseFee#next} of the parent) on the
+     * committed state.
      *
      * @throws IllegalStateException if a block is already open on the execution.
      */
     public BuiltBlock build(final long height, final long baseFee)
     {
-        final BlockExecution block = execution.begin(height, baseFee);
+        return fill(execution.begin(height, baseFee), false);
+    }
+
+    /**
+     * Builds block {@code height} at {@code baseFee} on top of the newest open block (or the committed
+     * state when none is open). Candidates start at each sender's nonce in the speculative parent
+     * state, so transactions already included in open ancestors are passed over, not counted as
+     * failures.
+     *
+     * @throws IllegalArgumentException as {@link Execution#beginOnTop}: {@code height} must follow the
+     *                                  newest open block.
+     */
+    public BuiltBlock buildOnTop(final long height, final long baseFee)
+    {
+        return fill(execution.beginOnTop(height, baseFee), true);
+    }
+
+    private BuiltBlock fill(final BlockExecution block, final boolean onTop)
+    {
         try
         {
-            final Mempool.Selection candidates = mempool.select(baseFee);
+            // Before anything is applied the new block's state is its parent's.
+            final Mempool.Selection candidates = onTop ?
+                mempool.select(block.baseFee(), block) : mempool.select(block.baseFee());
             final ArrayList<EthTransaction> included = new ArrayList<>();
             int failed = 0;
             EthTransaction tx;
@@ -60,7 +85,8 @@ public final class BlockBuilder
                     failed++;
                 }
             }
-            return new BuiltBlock(height, baseFee, included, block.gasUsed(), block.stateRoot(), failed, block);
+            return new BuiltBlock(
+                block.height(), block.baseFee(), included, block.gasUsed(), block.stateRoot(), failed, block);
         }
         catch (final RuntimeException e)
         {
@@ -72,14 +98,22 @@ public final class BlockBuilder
         }
     }
 
-    /** Commits the block's execution, then removes its transactions from the mempool. */
+    /**
+     * Commits the block's execution, then removes its transactions from the mempool.
+     *
+     * @throws IllegalStateException if the block is not the oldest open block.
+     */
     public void commit(final BuiltBlock built)
     {
         built.execution().commit();
         mempool.onBlockCommitted(built.transactions());
     }
 
-    /** Rolls the block's execution back; its transactions stay pooled. */
+    /**
+     * Rolls the block's execution back; its transactions stay pooled.
+     *
+     * @throws IllegalStateException if a block is open on top of it.
+     */
     public void abandon(final BuiltBlock built)
     {
         built.execution().rollback();

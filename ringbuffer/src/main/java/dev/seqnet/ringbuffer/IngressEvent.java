@@ -15,6 +15,7 @@ final class IngressEvent
     static final int EMPTY = 0;
     static final int TX = 1;
     static final int TICK = 2;
+    static final int FRAME = 3;
 
     int kind = EMPTY;
     byte[] raw;
@@ -22,6 +23,8 @@ final class IngressEvent
     EthTransaction tx;
     TxRejection rejection;
     String detail;
+    int origin;
+    Object recovered;
 
     void reject(final TxRejection reason, final String detail)
     {
@@ -38,5 +41,7 @@ final class IngressEvent
         tx = null;
         rejection = null;
         detail = null;
+        origin = 0;
+        recovered = null;
     }
 }

@@ -89,7 +89,7 @@ public final class IngressPipeline implements AutoCloseable
         for (int i = 0; i < shards; i++)
         {
             final BatchEventProcessor<IngressEvent> processor =
-                builder.build(ring, recoveryBarrier, new RecoveryHandler(i, shards, recovery, faults));
+                builder.build(ring, recoveryBarrier, new RecoveryHandler(i, shards, recovery, ctx.frameRecovery(), faults));
             processor.setExceptionHandler(faults);
             recoveryProcessors.add(processor);
             recoverySequences[i] = processor.getSequence();
@@ -332,7 +332,31 @@ public final class IngressPipeline implements AutoCloseable
         return ctx;
     }
 
+    /**
+     * Publishes a peer frame for the context's {@link FrameRecovery} and then
+     * {@link SequencerStage#onFrame}, in ring order with the transactions. Never blocks.
+     *
+     * @param frame  the frame bytes; the pipeline keeps the reference, do not modify them.
+     * @param origin the member index the transport attributed the frame to.
+     * @return true when accepted; false when the ring is full or the pipeline not running (the
+     * caller counts the drop: peers recover lost frames by retries and sync).
+     */
+    public boolean submitFrame(final byte[] frame, final int origin)
+    {
+        Objects.requireNonNull(frame, "frame");
+        if (null == ctx.frameRecovery())
+        {
+            throw new IllegalStateException("no FrameRecovery configured");
+        }
+        return PUBLISHED == publish(IngressEvent.FRAME, frame, null, origin);
+    }
+
     private int publish(final int kind, final byte[] raw, final IngressCallback callback)
+    {
+        return publish(kind, raw, callback, 0);
+    }
+
+    private int publish(final int kind, final byte[] raw, final IngressCallback callback, final int origin)
     {
         inFlight.getAndIncrement();
         try
@@ -356,6 +380,7 @@ public final class IngressPipeline implements AutoCloseable
             event.kind = kind;
             event.raw = raw;
             event.callback = callback;
+            event.origin = origin;
             if (IngressEvent.TX == kind)
             {
                 counters.submitted.increment();
@@ -456,6 +481,7 @@ public final class IngressPipeline implements AutoCloseable
         private long tickIntervalMs = TICK_INTERVAL_MS_DEFAULT;
         private long drainTimeoutMs = DRAIN_TIMEOUT_MS_DEFAULT;
         private LongSupplier clock = System::currentTimeMillis;
+        private FrameRecovery frameRecovery;
         private ThreadFactory threadFactory = Context::daemonThread;
 
         /** {@code max(1, cores - 1)}: one core is left for the sequencer thread. */
@@ -534,6 +560,18 @@ public final class IngressPipeline implements AutoCloseable
         public LongSupplier clock()
         {
             return clock;
+        }
+
+        /** Decodes and checks peer frames on the recovery threads (null: {@link #submitFrame} is refused). */
+        public Context frameRecovery(final FrameRecovery frameRecovery)
+        {
+            this.frameRecovery = frameRecovery;
+            return this;
+        }
+
+        public FrameRecovery frameRecovery()
+        {
+            return frameRecovery;
         }
 
         /**

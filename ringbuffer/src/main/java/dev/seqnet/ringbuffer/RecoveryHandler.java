@@ -17,9 +17,13 @@ final class RecoveryHandler implements EventHandler<IngressEvent>
     private final int shards;
     private final TxRecovery recovery;
     private final StageFaults faults;
+    private final FrameRecovery frameRecovery;
 
-    RecoveryHandler(final int ordinal, final int shards, final TxRecovery recovery, final StageFaults faults)
+    RecoveryHandler(
+        final int ordinal, final int shards, final TxRecovery recovery, final FrameRecovery frameRecovery,
+        final StageFaults faults)
     {
+        this.frameRecovery = frameRecovery;
         this.ordinal = ordinal;
         this.shards = shards;
         this.recovery = recovery;
@@ -34,7 +38,25 @@ final class RecoveryHandler implements EventHandler<IngressEvent>
     @Override
     public void onEvent(final IngressEvent event, final long sequence, final boolean endOfBatch)
     {
-        if (event.kind != IngressEvent.TX || !owns(sequence, ordinal, shards))
+        if (!owns(sequence, ordinal, shards))
+        {
+            return;
+        }
+        if (event.kind == IngressEvent.FRAME)
+        {
+            try
+            {
+                event.recovered = null == frameRecovery ? null : frameRecovery.recover(event.raw, event.origin);
+            }
+            catch (final Throwable ex)
+            {
+                // A hostile frame costs that frame, never the recovery thread.
+                faults.record("FrameRecovery", ex);
+                event.recovered = null;
+            }
+            return;
+        }
+        if (event.kind != IngressEvent.TX)
         {
             return;
         }

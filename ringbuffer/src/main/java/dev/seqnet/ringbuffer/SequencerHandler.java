@@ -49,6 +49,18 @@ final class SequencerHandler implements EventHandler<IngressEvent>
             {
                 onTickEvent();
             }
+            else if (IngressEvent.FRAME == event.kind && null != event.recovered)
+            {
+                offeredInBatch = true;
+                try
+                {
+                    stage.onFrame(event.recovered, event.origin);
+                }
+                catch (final Throwable ex)
+                {
+                    faults.record("SequencerStage.onFrame", ex);
+                }
+            }
         }
         finally
         {

@@ -34,4 +34,15 @@ public interface SequencerStage
      * @param nowMs the pipeline clock, epoch milliseconds.
      */
     void onTick(long nowMs);
+
+    /**
+     * Handles a peer frame that its {@link FrameRecovery} decoded and checked, in ring order with the
+     * transactions. Frames also end a batch: {@link #onEndOfBatch} follows the batch's last event.
+     *
+     * @param recovered what the frame recovery returned (never null).
+     * @param origin    the member index the transport attributed the frame to.
+     */
+    default void onFrame(final Object recovered, final int origin)
+    {
+    }
 }

@@ -1,46 +1,1579 @@
 package dev.seqnet.consensus.core;
 
 import dev.seqnet.chain.Hash32;
+import dev.seqnet.consensus.Certificate;
 import dev.seqnet.consensus.CertificateKind;
+import dev.seqnet.consensus.LeaderSchedule;
+import dev.seqnet.consensus.MemberSet;
+import dev.seqnet.consensus.MessageKind;
+import dev.seqnet.consensus.Quorums;
+import dev.seqnet.consensus.SigningDomain;
+import dev.seqnet.consensus.message.CertificateRequest;
+import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.message.Proposal;
+import dev.seqnet.consensus.message.Vote;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The consensus protocol of docs/PROTOCOL.md as a pure, deterministic state machine: each
- * {@link Input} changes its state and yields {@link Command}s. No clocks, threads or I/O.
+ * The consensus protocol of docs/PROTOCOL.md (Simplex with a Kudzu-style fast path) as a pure,
+ * deterministic state machine: each {@link Input} changes its state and yields {@link Command}s, in
+ * order, to a {@link CommandSink}. No clocks, threads, I/O or randomness; iteration is over sorted
+ * maps or member-indexed arrays only. The rule names R1–R13 and D1–D3 of the protocol appear in the
+ * comments where they are applied.
+ *
+ * <p>Inbound messages must have passed the stateless checks (decode, membership, signatures, the
+ * proposal signer being the view's leader) before they reach {@link #on}; the core repeats the
+ * stateful ones (late, stale, far-future, duplicate) and counts each drop once.
  */
 public final class ConsensusCore
 {
+    private final ConsensusParams params;
+    private final int self;
+    private final VoteSigner signer;
+    private final MemberSet members;
+    private final LeaderSchedule schedule;
+    private final SigningDomain domain;
+    private final int n;
+    private final long[] stake;
+    private final long quorum;
+    private final long fastQuorum;
+    private final long contradiction;
+    private final long fallbackTrigger;
+    private final RecoveredState recovered;
+
+    private long view;
+    private long viewEntryNs;
+    private int timeoutExponent;
+    private long viewDeadlineNs = Long.MAX_VALUE;
+    private long proposeAtNs = Long.MAX_VALUE;
+    private boolean retryArmed;
+    private int pendingExecutable;
+    private long lastProposalNs = Long.MIN_VALUE / 2;
+    private boolean started;
+    /** The time of the input being handled. */
+    private long nowNs;
+
+    private long finalizedHeight;
+    private long finalizedView;
+    private Hash32 finalizedHash;
+    private Certificate latestFinalization;
+    private Certificate entryCertificate;
+    private long syncRequestedFrom = -1;
+
+    private final TreeMap<Long, ViewState> views = new TreeMap<>();
+    private final TreeMap<Hash32, BlockInfo> blocks = new TreeMap<>();
+
+    private final long[] lastActiveView;
+    private final long[] demotedUntil;
+    private final long[] timeoutsAsLeader;
+    private final long[] lastNudgeNs;
+    private final HashSet<String> evidenceKeys = new HashSet<>();
+
+    // Counters (§11).
+    private long viewsNotarized;
+    private long viewsNullified;
+    private long viewsSkipped;
+    private long timeouts;
+    private long nullifyContradiction;
+    private long fallbacksSent;
+    private long blocksFast;
+    private long blocksSlow;
+    private long blocksIndirect;
+    private long evidenceCount;
+    private long dropLate;
+    private long dropStale;
+    private long dropFarFuture;
+    private long dropDuplicate;
+    private long dropInvalidProposal;
+    private long dropWrongLeader;
+
+    /**
+     * @param params    genesis members, signing domain and timings.
+     * @param self      this member's index.
+     * @param signer    signs with this member's key (deterministic).
+     * @param recovered what a restart read back from the journal, or {@link RecoveredState#GENESIS}.
+     */
     public ConsensusCore(final ConsensusParams params, final int self, final VoteSigner signer, final RecoveredState recovered)
     {
-        throw new UnsupportedOperationException("being written");
+        this.params = params.conclude();
+        this.members = params.members();
+        this.n = members.size();
+        if (self < 0 || self >= n)
+        {
+            throw new IllegalArgumentException("self index " + self + " is not a member of " + n);
+        }
+        this.self = self;
+        this.signer = signer;
+        this.schedule = members.schedule();
+        this.domain = params.domain();
+        this.stake = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            stake[i] = members.stake(i);
+        }
+        final Quorums q = members.quorums();
+        this.quorum = q.quorum();
+        this.fastQuorum = q.fastQuorum();
+        this.contradiction = q.contradiction();
+        this.fallbackTrigger = q.fallbackTrigger();
+        this.recovered = recovered;
+        this.lastActiveView = new long[n];
+        this.demotedUntil = new long[n];
+        this.timeoutsAsLeader = new long[n];
+        this.lastNudgeNs = new long[n];
+        Arrays.fill(lastNudgeNs, Long.MIN_VALUE / 2);
+        this.finalizedHeight = recovered.finalizedHeight();
+        this.finalizedView = recovered.finalizedView();
+        this.finalizedHash = recovered.finalizedHash();
+        this.view = finalizedView + 1;
     }
 
-    /** The only entry point: appends, in execution order, the commands the host must run. */
-    public void on(final Input input, final CommandSink out)
-    {
-        throw new UnsupportedOperationException("being written");
-    }
-
-    /** A snapshot for seq_status. */
-    public CoreStatus status()
-    {
-        throw new UnsupportedOperationException("being written");
-    }
+    // ------------------------------------------------------------------------------------------
+    // Queries
 
     /** The current view. */
     public long view()
     {
-        throw new UnsupportedOperationException("being written");
+        return view;
+    }
+
+    /** The leader of the current view. */
+    public int leader()
+    {
+        return schedule.leader(view);
     }
 
     /** The view of the last finalized block (0 for genesis). */
     public long finalizedView()
     {
-        throw new UnsupportedOperationException("being written");
+        return finalizedView;
+    }
+
+    /** The height of the last finalized block (0 for genesis). */
+    public long finalizedHeight()
+    {
+        return finalizedHeight;
     }
 
     /** True if the core already holds this certificate, so the inbound path may drop a copy unverified (§11). */
-    public boolean holdsCertificate(final CertificateKind kind, final long view, final Hash32 blockHash)
+    public boolean holdsCertificate(final CertificateKind kind, final long certView, final Hash32 blockHash)
     {
-        throw new UnsupportedOperationException("being written");
+        if (certView <= finalizedView)
+        {
+            return kind == CertificateKind.NOTARIZATION || kind == CertificateKind.NULLIFICATION ||
+                certView < finalizedView || blockHash.equals(finalizedHash);
+        }
+        final ViewState vs = views.get(certView);
+        if (vs == null)
+        {
+            return false;
+        }
+        switch (kind)
+        {
+            case NOTARIZATION:
+                return vs.notarizations.containsKey(blockHash);
+            case NULLIFICATION:
+                return vs.nullification != null;
+            default:
+                return vs.finalization != null && Arrays.equals(vs.finalization.blockHash(), blockHash.unsafeBytes());
+        }
+    }
+
+    /** A snapshot for seq_status. */
+    public CoreStatus status()
+    {
+        final List<CoreStatus.MemberHealth> health = new ArrayList<>(n);
+        for (int j = 0; j < n; j++)
+        {
+            health.add(new CoreStatus.MemberHealth(j, lastActiveView[j], demoted(j, view), timeoutsAsLeader[j]));
+        }
+        return new CoreStatus(view, schedule.leader(view), finalizedHeight, finalizedView, health, new CoreStatus.Counters(
+            viewsNotarized, viewsNullified, viewsSkipped, timeouts, nullifyContradiction, fallbacksSent, blocksFast,
+            blocksSlow, blocksIndirect, evidenceCount, dropLate, dropStale, dropFarFuture, dropDuplicate,
+            dropInvalidProposal, dropWrongLeader));
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // The entry point
+
+    /** The only entry point: appends, in execution order, the commands the host must run. */
+    public void on(final Input input, final CommandSink out)
+    {
+        final long now = input.nowNs();
+        nowNs = now;
+        if (input instanceof Input.Start)
+        {
+            start(now, out);
+            return;
+        }
+        if (!started)
+        {
+            throw new IllegalStateException("core not started: the first input must be Start");
+        }
+        if (input instanceof Input.MessageReceived)
+        {
+            onMessage(now, ((Input.MessageReceived)input).message(), out);
+        }
+        else if (input instanceof Input.TimerFired)
+        {
+            final Input.TimerFired t = (Input.TimerFired)input;
+            if (t.kind() == TimerKind.VIEW)
+            {
+                onViewTimer(now, t.view(), out);
+            }
+            else
+            {
+                onRetryTimer(now, t.view(), out);
+            }
+        }
+        else if (input instanceof Input.ProposalReady)
+        {
+            onProposalReady(now, (Input.ProposalReady)input, out);
+        }
+        else if (input instanceof Input.BlockVerified)
+        {
+            onBlockVerified(now, (Input.BlockVerified)input, out);
+        }
+        else if (input instanceof Input.TxBatchAdmitted)
+        {
+            onTxBatchAdmitted(now, ((Input.TxBatchAdmitted)input).pendingExecutable(), out);
+        }
+        else if (input instanceof Input.BlocksSynced)
+        {
+            final Input.BlocksSynced s = (Input.BlocksSynced)input;
+            onBlocksSynced(now, s.height(), s.view(), s.blockHash(), out);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Start and restart (§8.2)
+
+    private void start(final long now, final CommandSink out)
+    {
+        if (started)
+        {
+            return;
+        }
+        started = true;
+        long startView = finalizedView + 1;
+        for (final OwnVote v : recovered.ownVotes())
+        {
+            if (v.view() <= finalizedView)
+            {
+                continue;
+            }
+            restoreOwnVote(v);
+            startView = Math.max(startView, v.view());
+        }
+        for (final Certificate c : recovered.certificates())
+        {
+            if (c.view() <= finalizedView)
+            {
+                continue;
+            }
+            restoreCertificate(c);
+            startView = Math.max(startView, c.view() + 1);
+            if (entryCertificate == null || c.view() >= entryCertificate.view())
+            {
+                entryCertificate = c;
+            }
+        }
+        view = startView;
+        viewEntryNs = now;
+        Arrays.fill(lastActiveView, view);
+        final ViewState vs = state(view);
+        // Re-send the journaled own messages of this view unchanged (the last may never have left).
+        for (final ConsensusMessage m : vs.ownMessages)
+        {
+            out.accept(new Command.Broadcast(m));
+        }
+        afterEntry(now, vs, out);
+    }
+
+    private void restoreOwnVote(final OwnVote v)
+    {
+        final ViewState vs = state(v.view());
+        switch (v.kind())
+        {
+            case PROPOSAL:
+                vs.proposed = true;
+                break;
+            case NOTARIZE:
+                vs.myNotarize = v.blockHash();
+                break;
+            case NULLIFY:
+                vs.myNullify = v.reason();
+                break;
+            case NOTARIZE_FALLBACK:
+                vs.myFallback.add(v.blockHash());
+                break;
+            case FINALIZE:
+                vs.myFinalize = v.blockHash();
+                break;
+            default:
+                break;
+        }
+        if (v.kind() != MessageKind.PROPOSAL)
+        {
+            final Vote vote = new Vote(v.kind(), self, v.view(), v.blockHash(), v.signature());
+            vs.ownMessages.add(vote);
+            recordVote(vs, vote);
+        }
+    }
+
+    private void restoreCertificate(final Certificate c)
+    {
+        final ViewState vs = state(c.view());
+        final Hash32 hash = Hash32.wrap(c.blockHash());
+        switch (c.kind())
+        {
+            case NOTARIZATION:
+                vs.notarizations.putIfAbsent(hash, c);
+                break;
+            case NULLIFICATION:
+                if (vs.nullification == null)
+                {
+                    vs.nullification = c;
+                }
+                break;
+            default:
+                if (vs.finalization == null)
+                {
+                    vs.finalization = c;
+                    vs.notarizations.putIfAbsent(hash, c);
+                }
+                break;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Messages
+
+    private void onMessage(final long now, final ConsensusMessage message, final CommandSink out)
+    {
+        if (message instanceof Vote)
+        {
+            onVote(now, (Vote)message, out);
+        }
+        else if (message instanceof Proposal)
+        {
+            onProposal(now, (Proposal)message, out);
+        }
+        else if (message instanceof Certificate)
+        {
+            onCertificate(now, (Certificate)message, out);
+        }
+        else if (message instanceof CertificateRequest)
+        {
+            onCertificateRequest((CertificateRequest)message, out);
+        }
+    }
+
+    /** Drops by view window (§11); true if the message of view {@code w} may be processed. */
+    private boolean inWindow(final long w)
+    {
+        if (w <= finalizedView)
+        {
+            dropLate++;
+            return false;
+        }
+        if (w < view - params.pastWindowViews())
+        {
+            dropStale++;
+            return false;
+        }
+        if (w > view + params.futureWindowViews())
+        {
+            dropFarFuture++;
+            return false;
+        }
+        return true;
+    }
+
+    private void onVote(final long now, final Vote vote, final CommandSink out)
+    {
+        final long w = vote.view();
+        final int j = vote.signer();
+        if (j < 0 || j >= n || !inWindow(w))
+        {
+            return;
+        }
+        final ViewState vs = state(w);
+        if (isDuplicate(vs, vote))
+        {
+            dropDuplicate++;
+            return;
+        }
+        checkEvidence(vs, vote, out);
+        markActive(j, w);
+        nudge(now, j, w, out);
+        if (recordVote(vs, vote))
+        {
+            afterVote(now, vs, vote.kind(), vote.blockHash(), out);
+        }
+    }
+
+    private boolean isDuplicate(final ViewState vs, final Vote vote)
+    {
+        final int j = vote.signer();
+        switch (vote.kind())
+        {
+            case NOTARIZE:
+                return vs.notarizeBy[j] != null && vs.notarizeBy[j].blockHash().equals(vote.blockHash());
+            case NULLIFY:
+                return vs.nullifyBy[j] != null;
+            case FINALIZE:
+                return vs.finalizeBy[j] != null && vs.finalizeBy[j].blockHash().equals(vote.blockHash());
+            case NOTARIZE_FALLBACK:
+                return vs.fallbackBy.get(j).containsKey(vote.blockHash());
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * Records the vote and adds it to its tally. A member's block votes count once per view: a second
+     * {@code Notarize} or {@code Finalize} for another block is kept only as evidence.
+     */
+    private boolean recordVote(final ViewState vs, final Vote vote)
+    {
+        final int j = vote.signer();
+        final Hash32 b = vote.blockHash();
+        switch (vote.kind())
+        {
+            case NOTARIZE:
+                if (vs.notarizeBy[j] != null)
+                {
+                    return false;
+                }
+                vs.notarizeBy[j] = vote;
+                return vs.tally(vs.notarize, b, n).add(j, stake[j], vote.signature());
+            case NULLIFY:
+                if (vs.nullifyBy[j] != null)
+                {
+                    return false;
+                }
+                vs.nullifyBy[j] = vote;
+                return vs.nullify.add(j, stake[j], vote.signature());
+            case FINALIZE:
+                if (vs.finalizeBy[j] != null)
+                {
+                    return false;
+                }
+                vs.finalizeBy[j] = vote;
+                return vs.tally(vs.finalize, b, n).add(j, stake[j], vote.signature());
+            case NOTARIZE_FALLBACK:
+                if (vs.fallbackBy.get(j).putIfAbsent(b, vote) != null)
+                {
+                    return false;
+                }
+                return vs.tally(vs.fallback, b, n).add(j, stake[j], vote.signature());
+            default:
+                return false;
+        }
+    }
+
+    /** §8.3: keeps pairs no honest member sends, one record per (member, view, kind). */
+    private void checkEvidence(final ViewState vs, final Vote vote, final CommandSink out)
+    {
+        final int j = vote.signer();
+        final Hash32 b = vote.blockHash();
+        final Vote notarize = vs.notarizeBy[j];
+        final Vote nullify = vs.nullifyBy[j];
+        final Vote finalize = vs.finalizeBy[j];
+        final TreeMap<Hash32, Vote> fallbacks = vs.fallbackBy.get(j);
+        switch (vote.kind())
+        {
+            case NOTARIZE:
+                if (notarize != null && !notarize.blockHash().equals(b))
+                {
+                    evidence(EvidenceKind.DOUBLE_NOTARIZE, j, vs.view, notarize, vote, out);
+                }
+                if (finalize != null && !finalize.blockHash().equals(b))
+                {
+                    evidence(EvidenceKind.FINALIZE_AND_OTHER_NOTARIZE, j, vs.view, finalize, vote, out);
+                }
+                if (fallbacks.containsKey(b))
+                {
+                    evidence(EvidenceKind.FALLBACK_AND_NOTARIZE_SAME, j, vs.view, fallbacks.get(b), vote, out);
+                }
+                break;
+            case NULLIFY:
+                if (finalize != null)
+                {
+                    evidence(EvidenceKind.NULLIFY_AND_FINALIZE, j, vs.view, finalize, vote, out);
+                }
+                break;
+            case FINALIZE:
+                if (finalize != null && !finalize.blockHash().equals(b))
+                {
+                    evidence(EvidenceKind.DOUBLE_FINALIZE, j, vs.view, finalize, vote, out);
+                }
+                if (nullify != null)
+                {
+                    evidence(EvidenceKind.NULLIFY_AND_FINALIZE, j, vs.view, nullify, vote, out);
+                }
+                if (notarize != null && !notarize.blockHash().equals(b))
+                {
+                    evidence(EvidenceKind.FINALIZE_AND_OTHER_NOTARIZE, j, vs.view, notarize, vote, out);
+                }
+                if (!fallbacks.isEmpty())
+                {
+                    evidence(EvidenceKind.FALLBACK_AND_FINALIZE, j, vs.view, fallbacks.firstEntry().getValue(), vote, out);
+                }
+                break;
+            case NOTARIZE_FALLBACK:
+                if (finalize != null)
+                {
+                    evidence(EvidenceKind.FALLBACK_AND_FINALIZE, j, vs.view, finalize, vote, out);
+                }
+                if (notarize != null && notarize.blockHash().equals(b))
+                {
+                    evidence(EvidenceKind.FALLBACK_AND_NOTARIZE_SAME, j, vs.view, notarize, vote, out);
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void evidence(
+        final EvidenceKind kind, final int member, final long w, final ConsensusMessage first,
+        final ConsensusMessage second, final CommandSink out)
+    {
+        if (evidenceKeys.add(member + ":" + w + ":" + kind.code()))
+        {
+            evidenceCount++;
+            out.accept(new Command.RecordEvidence(new Evidence(kind, member, w, first, second)));
+        }
+    }
+
+    /** R9, R6d and R7 after a vote of view {@code vs.view} was counted. */
+    private void afterVote(final long now, final ViewState vs, final MessageKind kind, final Hash32 b, final CommandSink out)
+    {
+        final long w = vs.view;
+        switch (kind)
+        {
+            case NOTARIZE:
+            {
+                final Tally strict = vs.notarize.get(b);
+                if (strict.stake() >= fastQuorum && vs.finalization == null)
+                {
+                    final Certificate cert = new Certificate(CertificateKind.FINALIZATION_FAST, w, b.bytes(),
+                        strict.bitmap(), new byte[Certificate.BITMAP_LENGTH], strict.signaturesInOrder());
+                    onFinalization(now, vs, b, cert, true, out);
+                }
+                checkNotarization(now, vs, b, out);
+                break;
+            }
+            case NOTARIZE_FALLBACK:
+                checkNotarization(now, vs, b, out);
+                break;
+            case NULLIFY:
+                if (vs.nullify.stake() >= quorum && vs.nullification == null)
+                {
+                    final Certificate cert = new Certificate(CertificateKind.NULLIFICATION, w, Hash32.ZERO.bytes(),
+                        vs.nullify.bitmap(), new byte[Certificate.BITMAP_LENGTH], vs.nullify.signaturesInOrder());
+                    onNullification(now, vs, cert, true, out);
+                }
+                break;
+            case FINALIZE:
+            {
+                final Tally fin = vs.finalize.get(b);
+                if (fin.stake() >= quorum && vs.finalization == null)
+                {
+                    final Certificate cert = new Certificate(CertificateKind.FINALIZATION_SLOW, w, b.bytes(),
+                        fin.bitmap(), new byte[Certificate.BITMAP_LENGTH], fin.signaturesInOrder());
+                    onFinalization(now, vs, b, cert, true, out);
+                }
+                break;
+            }
+            default:
+                break;
+        }
+        if (w == view)
+        {
+            checkContradiction(now, vs, out);
+            checkFallbacks(vs, out);
+        }
+    }
+
+    /** R9: support(w, b) ≥ Q forms a NotarizationCertificate (fallback bits mark NotarizeFallback signatures). */
+    private void checkNotarization(final long now, final ViewState vs, final Hash32 b, final CommandSink out)
+    {
+        if (vs.notarizations.containsKey(b))
+        {
+            return;
+        }
+        final Tally strict = vs.notarize.get(b);
+        final Tally fb = vs.fallback.get(b);
+        long support = 0;
+        int count = 0;
+        for (int j = 0; j < n; j++)
+        {
+            if ((strict != null && strict.has(j)) || (fb != null && fb.has(j)))
+            {
+                support += stake[j];
+                count++;
+            }
+        }
+        if (support < quorum)
+        {
+            return;
+        }
+        final byte[] signers = new byte[Certificate.BITMAP_LENGTH];
+        final byte[] fallbackBits = new byte[Certificate.BITMAP_LENGTH];
+        final byte[][] sigs = new byte[count][];
+        int k = 0;
+        for (int j = 0; j < n; j++)
+        {
+            if (strict != null && strict.has(j))
+            {
+                signers[j >>> 3] |= (byte)(1 << (j & 7));
+                sigs[k++] = strict.signature(j);
+            }
+            else if (fb != null && fb.has(j))
+            {
+                signers[j >>> 3] |= (byte)(1 << (j & 7));
+                fallbackBits[j >>> 3] |= (byte)(1 << (j & 7));
+                sigs[k++] = fb.signature(j);
+            }
+        }
+        final Certificate cert = new Certificate(CertificateKind.NOTARIZATION, vs.view, b.bytes(), signers, fallbackBits, sigs);
+        onNotarization(now, vs, b, cert, true, out);
+    }
+
+    /** R6d: a member that notarized b nullifies once conflicting stake ≥ T shows b cannot reach F. */
+    private void checkContradiction(final long now, final ViewState vs, final CommandSink out)
+    {
+        if (vs.myNotarize == null || vs.myNullify != null || vs.myFinalize != null)
+        {
+            return;
+        }
+        long conflict = 0;
+        for (int j = 0; j < n; j++)
+        {
+            if (j == self)
+            {
+                continue;
+            }
+            final Vote nb = vs.notarizeBy[j];
+            if (vs.nullifyBy[j] != null || (nb != null && !nb.blockHash().equals(vs.myNotarize)))
+            {
+                conflict += stake[j];
+            }
+        }
+        if (conflict >= contradiction)
+        {
+            nullifyContradiction++;
+            nullify(now, vs, NullifyReason.CONTRADICTION, out);
+        }
+    }
+
+    /** R7: after an own Nullify, NotarizeFallback every other block with strict ≥ K, once each. */
+    private void checkFallbacks(final ViewState vs, final CommandSink out)
+    {
+        if (vs.myNullify == null)
+        {
+            return;
+        }
+        final List<Hash32> toSend = new ArrayList<>();
+        for (final Map.Entry<Hash32, Tally> e : vs.notarize.entrySet())
+        {
+            final Hash32 b = e.getKey();
+            if (!b.equals(vs.myNotarize) && !vs.myFallback.contains(b) && e.getValue().stake() >= fallbackTrigger)
+            {
+                toSend.add(b);
+            }
+        }
+        for (final Hash32 b : toSend)
+        {
+            if (vs.view != view || vs.myFallback.contains(b))
+            {
+                continue;
+            }
+            vs.myFallback.add(b);
+            fallbacksSent++;
+            sendOwnVote(vs, MessageKind.NOTARIZE_FALLBACK, b, null, out);
+        }
+    }
+
+    private void onProposal(final long now, final Proposal p, final CommandSink out)
+    {
+        final long w = p.view();
+        if (p.leader() != schedule.leader(w))
+        {
+            dropWrongLeader++;
+            return;
+        }
+        if (!inWindow(w))
+        {
+            return;
+        }
+        final ViewState vs = state(w);
+        if (vs.proposal != null)
+        {
+            if (vs.proposal.blockHash().equals(p.blockHash()))
+            {
+                dropDuplicate++;
+            }
+            else
+            {
+                evidence(EvidenceKind.DOUBLE_PROPOSAL, p.leader(), w, vs.proposal, p, out);
+            }
+            return;
+        }
+        if (p.height() <= finalizedHeight || p.parentView() < finalizedView)
+        {
+            dropInvalidProposal++;
+            return;
+        }
+        vs.proposal = p;
+        blocks.putIfAbsent(p.blockHash(), new BlockInfo(p));
+        markActive(p.leader(), w);
+        nudge(now, p.leader(), w, out);
+        if (w == view)
+        {
+            tryVerify(now, vs, out);
+        }
+        // A proposal may be the missing parent of the current view's proposal or of our own build.
+        progress(now, out);
+    }
+
+    /** V2–V4, then VerifyBlock (R3). Missing parent certificates are requested (R11). */
+    private void tryVerify(final long now, final ViewState vs, final CommandSink out)
+    {
+        final Proposal p = vs.proposal;
+        if (p == null || vs.view != view || vs.verifyRequested || !vs.undecided() || vs.proposed)
+        {
+            return;
+        }
+        final long pv = p.parentView();
+        final Hash32 ph = p.parentHash();
+        final long parentHeight;
+        if (pv == finalizedView)
+        {
+            if (!ph.equals(finalizedHash))
+            {
+                rejectProposal(now, vs, out);
+                return;
+            }
+            parentHeight = finalizedHeight;
+        }
+        else
+        {
+            final ViewState ps = views.get(pv);
+            if (ps == null || !ps.notarizations.containsKey(ph))
+            {
+                // Not (yet) a valid parent: a notarization may still arrive, so ask for it (R11).
+                out.accept(new Command.RequestCertificates(pv, pv, p.leader()));
+                return;
+            }
+            final BlockInfo parent = blocks.get(ph);
+            if (parent == null)
+            {
+                // Notarized but unseen: the host fetches it (§10.3) while verifying; height checked there.
+                parentHeight = p.height() - 1;
+            }
+            else
+            {
+                parentHeight = parent.height;
+            }
+        }
+        for (long u = pv + 1; u < vs.view; u++)
+        {
+            final ViewState us = views.get(u);
+            if (us == null || us.nullification == null)
+            {
+                final long to = Math.min(vs.view - 1, u + CertificateRequest.MAX_SPAN - 1);
+                out.accept(new Command.RequestCertificates(u, to, p.leader()));
+                return;
+            }
+        }
+        if (p.height() != parentHeight + 1)
+        {
+            rejectProposal(now, vs, out);
+            return;
+        }
+        vs.verifyRequested = true;
+        out.accept(new Command.VerifyBlock(vs.view, p));
+    }
+
+    private void rejectProposal(final long now, final ViewState vs, final CommandSink out)
+    {
+        dropInvalidProposal++;
+        vs.verifyRequested = true;
+        final BlockInfo b = blocks.get(vs.proposal.blockHash());
+        if (b != null)
+        {
+            b.status = BlockInfo.Status.INVALID;
+        }
+        invalid(now, vs, out);
+    }
+
+    private void onCertificate(final long now, final Certificate c, final CommandSink out)
+    {
+        final long w = c.view();
+        final Hash32 b = Hash32.wrap(c.blockHash());
+        final boolean finalization = c.kind() == CertificateKind.FINALIZATION_FAST || c.kind() == CertificateKind.FINALIZATION_SLOW;
+        if (w <= finalizedView)
+        {
+            dropLate++;
+            return;
+        }
+        if (!finalization && w < view - params.pastWindowViews())
+        {
+            dropStale++;
+            return;
+        }
+        if (holdsCertificate(c.kind(), w, b))
+        {
+            dropDuplicate++;
+            return;
+        }
+        final ViewState vs = state(w);
+        switch (c.kind())
+        {
+            case NOTARIZATION:
+                onNotarization(now, vs, b, c, false, out);
+                break;
+            case NULLIFICATION:
+                onNullification(now, vs, c, false, out);
+                break;
+            default:
+                if (vs.finalization != null)
+                {
+                    dropDuplicate++;
+                    return;
+                }
+                onFinalization(now, vs, b, c, false, out);
+                break;
+        }
+    }
+
+    private void onCertificateRequest(final CertificateRequest r, final CommandSink out)
+    {
+        final int j = r.requester();
+        if (j < 0 || j >= n || j == self)
+        {
+            return;
+        }
+        if (r.fromView() <= finalizedView && latestFinalization != null)
+        {
+            out.accept(new Command.Send(j, latestFinalization));
+        }
+        for (final ViewState vs : views.subMap(r.fromView(), true, r.toView(), true).values())
+        {
+            if (vs.finalization != null)
+            {
+                out.accept(new Command.Send(j, vs.finalization));
+            }
+            for (final Certificate c : vs.notarizations.values())
+            {
+                if (c != vs.finalization)
+                {
+                    out.accept(new Command.Send(j, c));
+                }
+            }
+            if (vs.nullification != null)
+            {
+                out.accept(new Command.Send(j, vs.nullification));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Certificates held (R1, R8, R13)
+
+    private void onNotarization(
+        final long now, final ViewState vs, final Hash32 b, final Certificate cert, final boolean formed, final CommandSink out)
+    {
+        if (vs.notarizations.putIfAbsent(b, cert) != null)
+        {
+            return;
+        }
+        final long w = vs.view;
+        // R8: the first notarization of (w, b) while view ≤ w.
+        if (view <= w && vs.myNullify == null && (vs.myNotarize == null || vs.myNotarize.equals(b)) &&
+            vs.myFinalize == null && vs.finalization == null)
+        {
+            vs.myFinalize = b;
+            sendOwnVote(vs, MessageKind.FINALIZE, b, null, out);
+        }
+        if (!blocks.containsKey(b) && w > finalizedView)
+        {
+            out.accept(new Command.FetchBlock(w, b, signersOf(cert)));
+        }
+        if (w >= view)
+        {
+            if (b.equals(vs.myNotarize))
+            {
+                timeoutExponent = Math.max(0, timeoutExponent - 1);
+            }
+            viewsNotarized++;
+            enterView(now, w + 1, cert, formed, out);
+        }
+        else
+        {
+            progress(now, out);
+        }
+    }
+
+    private void onNullification(
+        final long now, final ViewState vs, final Certificate cert, final boolean formed, final CommandSink out)
+    {
+        if (vs.nullification != null)
+        {
+            return;
+        }
+        vs.nullification = cert;
+        if (vs.view >= view)
+        {
+            viewsNullified++;
+            enterView(now, vs.view + 1, cert, formed, out);
+        }
+        else
+        {
+            progress(now, out);
+        }
+    }
+
+    private void onFinalization(
+        final long now, final ViewState vs, final Hash32 b, final Certificate cert, final boolean formed, final CommandSink out)
+    {
+        if (vs.finalization != null)
+        {
+            return;
+        }
+        vs.finalization = cert;
+        if (formed)
+        {
+            // R10: a finalization this member formed is broadcast once.
+            out.accept(new Command.Broadcast(cert));
+        }
+        // A finalization is also a notarization; it was broadcast already if formed.
+        onNotarization(now, vs, b, cert, false, out);
+        deliver(now, vs.view, b, cert, out);
+    }
+
+    /** R13: deliver the certified block and its undelivered ancestors in height order. */
+    private void deliver(final long now, final long w, final Hash32 b, final Certificate cert, final CommandSink out)
+    {
+        if (w <= finalizedView)
+        {
+            return;
+        }
+        final List<BlockInfo> chain = new ArrayList<>();
+        Hash32 cursor = b;
+        while (!cursor.equals(finalizedHash))
+        {
+            final BlockInfo info = blocks.get(cursor);
+            if (info == null || info.view <= finalizedView)
+            {
+                startSync(out);
+                return;
+            }
+            chain.add(info);
+            cursor = info.parentHash;
+        }
+        final BlockInfo top = chain.get(0);
+        if (top.height - chain.size() != finalizedHeight)
+        {
+            // Heights inconsistent with the finalized head: only a member that is behind sees this.
+            startSync(out);
+            return;
+        }
+        final FinalizationPath path = cert.kind() == CertificateKind.FINALIZATION_FAST ? FinalizationPath.FAST : FinalizationPath.SLOW;
+        for (int i = chain.size() - 1; i >= 0; i--)
+        {
+            final BlockInfo info = chain.get(i);
+            final FinalizationPath p = i == 0 ? path : FinalizationPath.INDIRECT;
+            switch (p)
+            {
+                case FAST:
+                    blocksFast++;
+                    break;
+                case SLOW:
+                    blocksSlow++;
+                    break;
+                default:
+                    blocksIndirect++;
+                    break;
+            }
+            out.accept(new Command.Deliver(new FinalizedBlock(
+                info.height, info.view, info.parentView, info.proposer, info.hash, p, top.height, cert)));
+            blocks.remove(info.hash);
+        }
+        latestFinalization = cert;
+        advanceFinalized(top.height, top.view, top.hash, out);
+        progress(now, out);
+    }
+
+    /** Moves the finalized head, abandons blocks that do not descend from it and prunes (R13). */
+    private void advanceFinalized(final long height, final long w, final Hash32 hash, final CommandSink out)
+    {
+        finalizedHeight = height;
+        finalizedView = w;
+        finalizedHash = hash;
+        if (syncRequestedFrom >= 0 && syncRequestedFrom <= height)
+        {
+            syncRequestedFrom = -1;
+        }
+        final HashSet<Hash32> keep = new HashSet<>();
+        keep.add(hash);
+        final List<BlockInfo> byView = new ArrayList<>(blocks.values());
+        byView.sort((x, y) -> x.view != y.view ? Long.compare(x.view, y.view) : x.hash.compareTo(y.hash));
+        for (final BlockInfo info : byView)
+        {
+            if (info.view > w && keep.contains(info.parentHash))
+            {
+                keep.add(info.hash);
+                continue;
+            }
+            // At or below the finalized view and not delivered, or on a branch that does not descend from it.
+            blocks.remove(info.hash);
+            if (!info.hash.equals(hash))
+            {
+                out.accept(new Command.Abandon(info.hash));
+            }
+        }
+        final Iterator<Map.Entry<Long, ViewState>> it = views.entrySet().iterator();
+        while (it.hasNext())
+        {
+            if (it.next().getKey() < w)
+            {
+                it.remove();
+            }
+        }
+    }
+
+    private void startSync(final CommandSink out)
+    {
+        final long from = finalizedHeight + 1;
+        if (syncRequestedFrom != from)
+        {
+            syncRequestedFrom = from;
+            out.accept(new Command.StartSync(from));
+        }
+    }
+
+    private void onBlocksSynced(final long now, final long height, final long w, final Hash32 hash, final CommandSink out)
+    {
+        if (height <= finalizedHeight || w <= finalizedView)
+        {
+            return;
+        }
+        syncRequestedFrom = -1;
+        advanceFinalized(height, w, hash, out);
+        if (view <= w)
+        {
+            view = w;
+            enterView(now, w + 1, null, false, out);
+        }
+        // A finalization held above the synced head may now have known ancestry.
+        final Map.Entry<Long, ViewState> last = lastFinalizationAbove(finalizedView);
+        if (last != null)
+        {
+            final ViewState vs = last.getValue();
+            deliver(now, vs.view, Hash32.wrap(vs.finalization.blockHash()), vs.finalization, out);
+        }
+        progress(now, out);
+    }
+
+    private Map.Entry<Long, ViewState> lastFinalizationAbove(final long w)
+    {
+        Map.Entry<Long, ViewState> found = null;
+        for (final Map.Entry<Long, ViewState> e : views.tailMap(w, false).entrySet())
+        {
+            if (e.getValue().finalization != null)
+            {
+                found = e;
+            }
+        }
+        return found;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Views (R1) and timers (§4.4)
+
+    private void enterView(final long now, final long w, final Certificate cert, final boolean formed, final CommandSink out)
+    {
+        if (w <= view)
+        {
+            return;
+        }
+        view = w;
+        viewEntryNs = now;
+        retryArmed = false;
+        if (cert != null)
+        {
+            entryCertificate = cert;
+            if (formed)
+            {
+                out.accept(new Command.Broadcast(cert));
+            }
+        }
+        out.accept(new Command.CancelTimer(TimerKind.RETRY));
+        // Prune state far below the view (W_PAST) even when nothing finalizes.
+        final long floor = view - params.pastWindowViews();
+        while (!views.isEmpty() && views.firstKey() < floor)
+        {
+            views.pollFirstEntry();
+        }
+        final ViewState vs = state(w);
+        afterEntry(now, vs, out);
+    }
+
+    /** R1 (d)–(f): lead, skip a demoted leader, or arm the proposal deadline; then process what was buffered. */
+    private void afterEntry(final long now, final ViewState vs, final CommandSink out)
+    {
+        final int leader = schedule.leader(vs.view);
+        proposeAtNs = Long.MAX_VALUE;
+        final long due = pendingExecutable > 0 ? viewEntryNs : viewEntryNs + params.maxBlockIntervalNs();
+        viewDeadlineNs = due + leaderTimeout();
+        if (leader == self)
+        {
+            proposeAtNs = pendingExecutable > 0 ? Math.max(now, lastProposalNs + params.minBlockIntervalNs()) :
+                viewEntryNs + params.maxBlockIntervalNs();
+            armViewTimer(out);
+            tryPropose(now, vs, out);
+        }
+        else if (vs.undecided() && demoted(leader, vs.view))
+        {
+            viewsSkipped++;
+            nullify(now, vs, NullifyReason.SKIP, out);
+        }
+        else
+        {
+            armViewTimer(out);
+        }
+        if (vs.view != view)
+        {
+            return;
+        }
+        tryVerify(now, vs, out);
+        if (vs.view != view)
+        {
+            return;
+        }
+        // Votes buffered for this view may already complete a certificate or a contradiction.
+        for (final Hash32 b : new ArrayList<>(vs.notarize.keySet()))
+        {
+            if (vs.view != view)
+            {
+                return;
+            }
+            checkNotarization(now, vs, b, out);
+        }
+        if (vs.view == view && vs.nullify.stake() >= quorum && vs.nullification == null)
+        {
+            afterVote(now, vs, MessageKind.NULLIFY, Hash32.ZERO, out);
+        }
+        if (vs.view == view)
+        {
+            checkContradiction(now, vs, out);
+            checkFallbacks(vs, out);
+        }
+        if (vs.view == view && vs.hasCertificate())
+        {
+            // Certificates restored or received early for this view move us on at once.
+            final Certificate c = vs.finalization != null ? vs.finalization :
+                vs.nullification != null ? vs.nullification : vs.notarizations.firstEntry().getValue();
+            enterView(now, vs.view + 1, c, false, out);
+        }
+    }
+
+    private void armViewTimer(final CommandSink out)
+    {
+        final long deadline = Math.min(viewDeadlineNs, proposeAtNs);
+        out.accept(new Command.SetTimer(TimerKind.VIEW, view, deadline));
+    }
+
+    private long leaderTimeout()
+    {
+        return params.leaderTimeoutNs() << timeoutExponent;
+    }
+
+    private void onViewTimer(final long now, final long w, final CommandSink out)
+    {
+        if (w != view)
+        {
+            return;
+        }
+        final ViewState vs = state(w);
+        if (schedule.leader(w) == self && !vs.proposed && !vs.building && vs.myNullify == null && now >= proposeAtNs)
+        {
+            proposeAtNs = Math.max(proposeAtNs, now);
+            tryPropose(now, vs, out);
+            if (view != w)
+            {
+                return;
+            }
+        }
+        if (now >= viewDeadlineNs)
+        {
+            if (vs.undecided() && vs.myFinalize == null)
+            {
+                timeouts++;
+                final int leader = schedule.leader(w);
+                timeoutsAsLeader[leader]++;
+                timeoutExponent = Math.min(timeoutExponent + 1, params.maxTimeoutDoublings());
+                nullify(now, vs, NullifyReason.TIMEOUT, out);
+            }
+            if (view == w)
+            {
+                armRetry(now, out);
+            }
+            return;
+        }
+        if (view == w)
+        {
+            if (vs.proposed || vs.building)
+            {
+                proposeAtNs = Long.MAX_VALUE;
+            }
+            armViewTimer(out);
+        }
+    }
+
+    private void onRetryTimer(final long now, final long w, final CommandSink out)
+    {
+        if (w != view)
+        {
+            return;
+        }
+        final ViewState vs = state(w);
+        retryArmed = false;
+        if (vs.hasCertificate())
+        {
+            return;
+        }
+        // R11: rebroadcast own votes, the entry certificate and the latest finalization; ask everyone.
+        for (final ConsensusMessage m : vs.ownMessages)
+        {
+            if (!(m instanceof Proposal))
+            {
+                out.accept(new Command.Broadcast(m));
+            }
+        }
+        if (entryCertificate != null)
+        {
+            out.accept(new Command.Broadcast(entryCertificate));
+        }
+        if (latestFinalization != null && latestFinalization != entryCertificate)
+        {
+            out.accept(new Command.Broadcast(latestFinalization));
+        }
+        out.accept(new Command.RequestCertificates(w, w, -1));
+        if (vs.proposal != null)
+        {
+            final long pv = vs.proposal.parentView();
+            if (pv > finalizedView && pv < w)
+            {
+                out.accept(new Command.RequestCertificates(pv, Math.min(w - 1, pv + CertificateRequest.MAX_SPAN - 1), -1));
+            }
+        }
+        armRetry(now, out);
+    }
+
+    private void armRetry(final long now, final CommandSink out)
+    {
+        if (!retryArmed)
+        {
+            retryArmed = true;
+            out.accept(new Command.SetTimer(TimerKind.RETRY, view, now + leaderTimeout()));
+        }
+    }
+
+    private void onTxBatchAdmitted(final long now, final int pending, final CommandSink out)
+    {
+        final boolean became = pendingExecutable == 0 && pending > 0;
+        pendingExecutable = pending;
+        if (!became)
+        {
+            return;
+        }
+        final ViewState vs = state(view);
+        final long earlier = now + leaderTimeout();
+        boolean rearm = false;
+        if (earlier < viewDeadlineNs && vs.undecided())
+        {
+            viewDeadlineNs = earlier;
+            rearm = true;
+        }
+        if (schedule.leader(view) == self && !vs.proposed && !vs.building && vs.myNullify == null)
+        {
+            proposeAtNs = Math.max(now, lastProposalNs + params.minBlockIntervalNs());
+            rearm = true;
+            tryPropose(now, vs, out);
+        }
+        if (rearm && vs.view == view)
+        {
+            armViewTimer(out);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Proposing (R2)
+
+    /** Re-evaluates what may have been waiting for a certificate or a block. */
+    private void progress(final long now, final CommandSink out)
+    {
+        final ViewState vs = views.get(view);
+        if (vs == null)
+        {
+            return;
+        }
+        if (schedule.leader(view) == self)
+        {
+            tryPropose(now, vs, out);
+        }
+        if (vs.view == view)
+        {
+            tryVerify(now, vs, out);
+        }
+    }
+
+    private void tryPropose(final long now, final ViewState vs, final CommandSink out)
+    {
+        if (vs.view != view || vs.proposed || vs.building || vs.myNullify != null || vs.myNotarize != null || now < proposeAtNs)
+        {
+            return;
+        }
+        // selectParent(v), §2.
+        for (long u = vs.view - 1; u >= finalizedView; u--)
+        {
+            if (u == finalizedView)
+            {
+                build(vs, u, finalizedHash, finalizedHeight + 1, out);
+                return;
+            }
+            final ViewState us = views.get(u);
+            if (us != null && !us.notarizations.isEmpty())
+            {
+                Hash32 best = null;
+                long bestStake = -1;
+                for (final Hash32 h : us.notarizations.keySet())
+                {
+                    final Tally t = us.notarize.get(h);
+                    final long s = t == null ? 0 : t.stake();
+                    if (s > bestStake)
+                    {
+                        best = h;
+                        bestStake = s;
+                    }
+                }
+                final BlockInfo parent = blocks.get(best);
+                if (parent == null)
+                {
+                    out.accept(new Command.FetchBlock(u, best, signersOf(us.notarizations.get(best))));
+                    return;
+                }
+                build(vs, u, best, parent.height + 1, out);
+                return;
+            }
+            if (us == null || us.nullification == null)
+            {
+                out.accept(new Command.RequestCertificates(u, u, -1));
+                return;
+            }
+        }
+    }
+
+    private void build(final ViewState vs, final long parentView, final Hash32 parentHash, final long height, final CommandSink out)
+    {
+        vs.building = true;
+        out.accept(new Command.BuildBlock(vs.view, parentView, parentHash, height));
+    }
+
+    private void onProposalReady(final long now, final Input.ProposalReady ready, final CommandSink out)
+    {
+        final ViewState vs = views.get(ready.view());
+        final Hash32 hash = ready.candidate().blockHash();
+        if (ready.view() != view || vs == null || !vs.building || vs.proposed || vs.myNullify != null || vs.myNotarize != null)
+        {
+            out.accept(new Command.Abandon(hash));
+            return;
+        }
+        vs.building = false;
+        vs.proposed = true;
+        lastProposalNs = now;
+        final long pv = ready.parentView();
+        final byte[] sig = signer.sign(domain.proposalDigest(vs.view, hash.unsafeBytes(), pv, ready.candidate().parentHash().unsafeBytes()));
+        final Proposal p = new Proposal(vs.view, pv, self, ready.candidate(), sig);
+        final OwnVote record = new OwnVote(MessageKind.PROPOSAL, vs.view, pv, hash, p.parentHash(), null, sig);
+        vs.ownMessages.add(p);
+        out.accept(new Command.PersistThenBroadcast(record, p));
+        vs.proposal = p;
+        vs.verifyRequested = true;
+        final BlockInfo info = new BlockInfo(p);
+        info.status = BlockInfo.Status.VALID;
+        blocks.put(hash, info);
+        markActive(self, vs.view);
+        // R2: the leader notarizes its own block without verifying it.
+        vs.myNotarize = hash;
+        sendOwnVote(vs, MessageKind.NOTARIZE, hash, null, out);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Verification results (R4, R5) and own votes
+
+    private void onBlockVerified(final long now, final Input.BlockVerified v, final CommandSink out)
+    {
+        final BlockInfo info = blocks.get(v.blockHash());
+        if (info != null && v.verdict() != Verdict.UNAVAILABLE)
+        {
+            info.status = v.verdict() == Verdict.VALID ? BlockInfo.Status.VALID : BlockInfo.Status.INVALID;
+        }
+        final ViewState vs = views.get(v.view());
+        if (vs == null || v.view() != view || vs.proposal == null || !vs.proposal.blockHash().equals(v.blockHash()))
+        {
+            return;
+        }
+        vs.verified = true;
+        if (!vs.undecided())
+        {
+            return;
+        }
+        switch (v.verdict())
+        {
+            case VALID:
+                vs.myNotarize = v.blockHash();
+                sendOwnVote(vs, MessageKind.NOTARIZE, v.blockHash(), null, out);
+                break;
+            case INVALID:
+                dropInvalidProposal++;
+                invalid(now, vs, out);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void invalid(final long now, final ViewState vs, final CommandSink out)
+    {
+        if (vs.undecided() && vs.myFinalize == null && vs.view == view)
+        {
+            nullify(now, vs, NullifyReason.INVALID, out);
+        }
+    }
+
+    /** R6 with reason; D2 for TIMEOUT and INVALID. The caller checked the R6 preconditions. */
+    private void nullify(final long now, final ViewState vs, final NullifyReason reason, final CommandSink out)
+    {
+        if (vs.myNullify != null || vs.myFinalize != null || vs.view != view)
+        {
+            return;
+        }
+        vs.myNullify = reason;
+        if (reason == NullifyReason.TIMEOUT || reason == NullifyReason.INVALID)
+        {
+            final int leader = schedule.leader(vs.view);
+            if (leader != self)
+            {
+                demotedUntil[leader] = Math.max(demotedUntil[leader], vs.view + params.activityWindowViews());
+            }
+        }
+        sendOwnVote(vs, MessageKind.NULLIFY, Hash32.ZERO, reason, out);
+        if (vs.view == view)
+        {
+            checkFallbacks(vs, out);
+        }
+    }
+
+    /** Signs, journals-then-broadcasts and counts an own vote (own votes count at once, §4.6). */
+    private void sendOwnVote(
+        final ViewState vs, final MessageKind kind, final Hash32 b, final NullifyReason reason, final CommandSink out)
+    {
+        final byte[] sig = signer.sign(domain.voteDigest(kind, vs.view, b.unsafeBytes()));
+        final Vote vote = new Vote(kind, self, vs.view, b, sig);
+        vs.ownMessages.add(vote);
+        out.accept(new Command.PersistThenBroadcast(
+            new OwnVote(kind, vs.view, 0, b, Hash32.ZERO, reason, sig), vote));
+        if (vs.view == view)
+        {
+            armRetry(nowNs, out);
+        }
+        if (recordVote(vs, vote))
+        {
+            afterVote(nowNs, vs, kind, b, out);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Leaders' activity (D1–D3) and nudges (R12)
+
+    private void markActive(final int j, final long w)
+    {
+        if (w > lastActiveView[j])
+        {
+            lastActiveView[j] = w;
+        }
+    }
+
+    private boolean demoted(final int j, final long w)
+    {
+        final long r = params.activityWindowViews();
+        return j != self && (w <= demotedUntil[j] || lastActiveView[j] < w - r);
+    }
+
+    private void nudge(final long now, final int j, final long u, final CommandSink out)
+    {
+        if (j == self || u >= view - 1 || now - lastNudgeNs[j] < params.nudgeIntervalNs())
+        {
+            return;
+        }
+        lastNudgeNs[j] = now;
+        if (entryCertificate != null)
+        {
+            out.accept(new Command.Send(j, entryCertificate));
+        }
+        if (latestFinalization != null && latestFinalization != entryCertificate)
+        {
+            out.accept(new Command.Send(j, latestFinalization));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    private ViewState state(final long w)
+    {
+        ViewState vs = views.get(w);
+        if (vs == null)
+        {
+            vs = new ViewState(w, n);
+            views.put(w, vs);
+        }
+        return vs;
+    }
+
+    private int[] signersOf(final Certificate c)
+    {
+        final byte[] bits = c.signers();
+        int count = 0;
+        for (int j = 0; j < n; j++)
+        {
+            if (Certificate.isSet(bits, j) && j != self)
+            {
+                count++;
+            }
+        }
+        final int[] out = new int[count];
+        int k = 0;
+        for (int j = 0; j < n; j++)
+        {
+            if (Certificate.isSet(bits, j) && j != self)
+            {
+                out[k++] = j;
+            }
+        }
+        return out;
     }
 }

@@ -7,7 +7,7 @@ import java.math.BigInteger;
 /**
  * Read access to account nonces and balances: what the mempool needs to admit a transaction. The
  * {@link Execution} answers with committed state, a {@link BlockExecution} with its block's
- * speculative state.
+ * speculative state, {@link Execution#speculative()} with the tip of the open chain.
  */
 public interface AccountState
 {

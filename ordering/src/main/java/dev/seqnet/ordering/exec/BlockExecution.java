@@ -5,7 +5,8 @@ import dev.seqnet.chain.tx.EthTransaction;
 /**
  * One block being executed speculatively: transactions are applied in order, then the whole block
  * is committed or rolled back. The {@link AccountState} queries of this object answer with the
- * block's speculative state. After {@link #commit()} or {@link #rollback()} the block is closed:
+ * block's speculative state (as of the end of this block, even when newer blocks are open on top of
+ * it). Only the newest open block applies transactions or rolls back; only the oldest commits. After {@link #commit()} or {@link #rollback()} the block is closed:
  * {@code apply}, {@code stateRoot}, {@code nonce}, {@code balance}, {@code commit} and {@code rollback}
  * throw {@link IllegalStateException}; {@code height}, {@code baseFee}, {@code gasUsed},
  * {@code gasRemaining}, {@code txCount} and {@code isOpen} keep answering.
@@ -19,6 +20,8 @@ public interface BlockExecution extends AccountState
     /**
      * Applies {@code tx} on top of the transactions applied so far. Failures leave state untouched
      * and are not included in the block.
+     *
+     * @throws IllegalStateException if the block is closed or a block is open on top of it.
      */
     TxOutcome apply(EthTransaction tx);
 
@@ -37,9 +40,17 @@ public interface BlockExecution extends AccountState
     /** True until {@link #commit()} or {@link #rollback()}. */
     boolean isOpen();
 
-    /** Makes the block's state the committed state. */
+    /**
+     * Makes the block's state the committed state; newer open blocks stay open, their state intact.
+     *
+     * @throws IllegalStateException if the block is closed or is not the oldest open block.
+     */
     void commit();
 
-    /** Restores exactly the state before {@link Execution#begin}, state root included. */
+    /**
+     * Restores exactly the state before this block began, state root included.
+     *
+     * @throws IllegalStateException if the block is closed or a block is open on top of it.
+     */
     void rollback();
 }

@@ -32,7 +32,30 @@ public final class BlockReplay
         final List<EthTransaction> txs,
         final byte[] expectedStateRoot) throws InvalidBlockException
     {
-        final BlockExecution block = execution.begin(height, baseFee);
+        return run(execution.begin(height, baseFee), txs, expectedStateRoot);
+    }
+
+    /**
+     * As {@link #execute}, but on top of the newest open block ({@link Execution#beginOnTop}): a BFT
+     * voter re-executing a proposal whose parent is executed but not final. On failure only this block
+     * is rolled back.
+     */
+    public static BlockExecution executeOnTop(
+        final Execution execution,
+        final long height,
+        final long baseFee,
+        final List<EthTransaction> txs,
+        final byte[] expectedStateRoot) throws InvalidBlockException
+    {
+        return run(execution.beginOnTop(height, baseFee), txs, expectedStateRoot);
+    }
+
+    private static BlockExecution run(
+        final BlockExecution block,
+        final List<EthTransaction> txs,
+        final byte[] expectedStateRoot) throws InvalidBlockException
+    {
+        final long height = block.height();
         try
         {
             for (int i = 0, n = txs.size(); i < n; i++)

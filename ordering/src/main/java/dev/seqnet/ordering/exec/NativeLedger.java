@@ -8,7 +8,7 @@ import dev.seqnet.chain.tx.EthTransaction;
 import java.math.BigInteger;
 import java.security.DigestException;
 import java.security.MessageDigest;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,8 +17,8 @@ import java.util.TreeMap;
 
 /**
  * The native-token ledger: accounts with a nonce and a u256 balance, value transfers and EIP-1559 fee
- * accounting, executed block by block with an undo log so a block can be applied speculatively and
- * rolled back exactly.
+ * accounting, executed block by block with undo logs so blocks can be applied speculatively, stacked
+ * into a chain of open blocks, and rolled back exactly.
  *
  * <h2>Transaction rules</h2>
  * A transaction applies when its gas limit covers its intrinsic gas, its nonce equals the sender's
@@ -46,11 +46,18 @@ import java.util.TreeMap;
  * ({@code e3b0c442…b855}).</li>
  * </ul>
  * The tree is kept incrementally: per block only the leaves of touched accounts and their paths are
- * rehashed.
+ * rehashed. It always holds the state of the newest open block (or the committed state); the root of
+ * an open block that has a block on top of it is computed when that block begins and kept.
+ *
+ * <h2>Open chain</h2>
+ * Accounts hold the state of the newest open block. Each open block keeps an undo record per account
+ * it touched first (the values before the block); an account's records form a list oldest to newest,
+ * so the committed value is the oldest record's and the value after any open block is the next newer
+ * record's. Records are pooled: steady-state execution allocates none.
  *
  * <p>Not thread-safe: owned by one thread. {@link #nonce}/{@link #balance}/{@link #totalSupply}/
- * {@link #accountCount} on the ledger always report committed state; the open
- * {@link BlockExecution} reports its speculative state.
+ * {@link #accountCount} on the ledger always report committed state; {@link #speculative()} and the
+ * newest open {@link BlockExecution} report the state at the tip of the open chain.
  */
 public final class NativeLedger implements Execution
 {
@@ -67,7 +74,8 @@ public final class NativeLedger implements Execution
     private final MessageDigest leafDigest = Sha256.newDigest();
     private final byte[] leafInput = new byte[LEAF_INPUT_LENGTH];
     private final byte[] committedRoot = new byte[ROOT_LENGTH];
-    private final ArrayList<Account> touched = new ArrayList<>();
+    private final ArrayDeque<Block> chain = new ArrayDeque<>();
+    private final AccountState speculative = new Tip();
 
     private Account[] slots = new Account[16];
     private int slotCount;
@@ -75,8 +83,7 @@ public final class NativeLedger implements Execution
     private int dirtyCount;
     private BigInteger totalSupply = BigInteger.ZERO;
     private long lastCommittedHeight = -1;
-    private long epoch;
-    private Block open;
+    private Undo freeUndo;
 
     /**
      * Creates the genesis state.
@@ -128,7 +135,7 @@ public final class NativeLedger implements Execution
         {
             return 0;
         }
-        return open != null && a.epoch == epoch ? a.savedNonce : a.nonce;
+        return a.oldest != null ? a.oldest.nonce : a.nonce;
     }
 
     @Override
@@ -139,19 +146,21 @@ public final class NativeLedger implements Execution
         {
             return BigInteger.ZERO;
         }
-        return open != null && a.epoch == epoch ? a.savedBalance : a.balance;
+        return a.oldest != null ? a.oldest.balance : a.balance;
     }
 
     /** Number of committed accounts (slots). */
     public int accountCount()
     {
-        return open != null ? open.slotsAtBegin : slotCount;
+        final Block oldest = chain.peekFirst();
+        return oldest != null ? oldest.slotsAtBegin : slotCount;
     }
 
     /** Committed total of all balances: genesis supply minus every burned base fee. */
     public BigInteger totalSupply()
     {
-        return open != null ? open.supplyAtBegin : totalSupply;
+        final Block oldest = chain.peekFirst();
+        return oldest != null ? oldest.supplyAtBegin : totalSupply;
     }
 
     @Override
@@ -167,30 +176,89 @@ public final class NativeLedger implements Execution
     }
 
     @Override
+    public AccountState speculative()
+    {
+        return speculative;
+    }
+
+    @Override
     public BlockExecution openBlock()
     {
-        return open;
+        return chain.peekLast();
+    }
+
+    @Override
+    public BlockExecution oldestOpenBlock()
+    {
+        return chain.peekFirst();
+    }
+
+    @Override
+    public int openBlockCount()
+    {
+        return chain.size();
     }
 
     @Override
     public BlockExecution begin(final long height, final long baseFee)
     {
-        if (open != null)
+        final Block newest = chain.peekLast();
+        if (newest != null)
         {
-            throw new IllegalStateException("block " + open.height + " is still open");
+            throw new IllegalStateException("block " + newest.height + " is still open");
         }
-        if (height <= lastCommittedHeight)
+        return beginOnTop(height, baseFee);
+    }
+
+    @Override
+    public BlockExecution beginOnTop(final long height, final long baseFee)
+    {
+        final Block parent = chain.peekLast();
+        if (parent == null)
         {
-            throw new IllegalArgumentException("height " + height + " not above last committed " + lastCommittedHeight);
+            if (height <= lastCommittedHeight)
+            {
+                throw new IllegalArgumentException(
+                    "height " + height + " not above last committed " + lastCommittedHeight);
+            }
+        }
+        else if (height != parent.height + 1)
+        {
+            throw new IllegalArgumentException("height " + height + " does not follow open block " + parent.height);
         }
         if (baseFee < 0)
         {
             throw new IllegalArgumentException("negative base fee");
         }
-        epoch++;
-        touched.clear();
-        open = new Block(height, baseFee, slotCount, totalSupply);
-        return open;
+        if (parent != null)
+        {
+            // The parent cannot change while this block is open, so its root is computed once, here.
+            parent.flushed = true;
+            flush();
+            parent.sealedRoot = new byte[ROOT_LENGTH];
+            root(parent.sealedRoot);
+        }
+        final Block block = new Block(parent, height, baseFee, slotCount, totalSupply);
+        chain.addLast(block);
+        return block;
+    }
+
+    @Override
+    public int rollbackTo(final long height)
+    {
+        if (height < lastCommittedHeight)
+        {
+            throw new IllegalArgumentException(
+                "cannot roll back to " + height + ": block " + lastCommittedHeight + " is committed");
+        }
+        int count = 0;
+        Block newest;
+        while ((newest = chain.peekLast()) != null && newest.height > height)
+        {
+            newest.rollback();
+            count++;
+        }
+        return count;
     }
 
     private Account create(final Address address)
@@ -206,25 +274,66 @@ public final class NativeLedger implements Execution
         return a;
     }
 
-    /** The account at {@code address} prepared for mutation in the open block: created, saved, dirty. */
-    private Account touch(final Address address)
+    /**
+     * The account at {@code address} prepared for mutation in {@code block} (the newest): created,
+     * its values before the block recorded, dirty.
+     */
+    private Account touch(final Block block, final Address address)
     {
         Account a = accounts.get(address);
         if (a == null)
         {
             a = create(address);
-            a.epoch = epoch;
-            touched.add(a);
+            record(block, a);
         }
-        else if (a.epoch != epoch)
+        else if (a.newest == null || a.newest.block != block)
         {
-            a.epoch = epoch;
-            a.savedNonce = a.nonce;
-            a.savedBalance = a.balance;
-            touched.add(a);
+            record(block, a);
         }
         markDirty(a);
         return a;
+    }
+
+    /** Appends an undo record of {@code a}'s current values to {@code block} and to the account's list. */
+    private void record(final Block block, final Account a)
+    {
+        Undo u = freeUndo;
+        if (u != null)
+        {
+            freeUndo = u.nextInBlock;
+        }
+        else
+        {
+            u = new Undo();
+        }
+        u.account = a;
+        u.block = block;
+        u.nonce = a.nonce;
+        u.balance = a.balance;
+        u.newer = null;
+        u.older = a.newest;
+        if (a.newest != null)
+        {
+            a.newest.newer = u;
+        }
+        else
+        {
+            a.oldest = u;
+        }
+        a.newest = u;
+        u.nextInBlock = block.undo;
+        block.undo = u;
+    }
+
+    private void release(final Undo u)
+    {
+        u.account = null;
+        u.block = null;
+        u.balance = null;
+        u.older = null;
+        u.newer = null;
+        u.nextInBlock = freeUndo;
+        freeUndo = u;
     }
 
     private void markDirty(final Account a)
@@ -313,16 +422,15 @@ public final class NativeLedger implements Execution
         return BigInteger.valueOf(a).multiply(BigInteger.valueOf(b));
     }
 
-    /** Mutable account record; its saved fields hold the committed values while its block is open. */
+    /** Mutable account record holding the tip's values; its undo records hold older ones. */
     private static final class Account
     {
         final Address address;
         final int slot;
         long nonce;
         BigInteger balance = BigInteger.ZERO;
-        long epoch = -1;
-        long savedNonce;
-        BigInteger savedBalance = BigInteger.ZERO;
+        Undo oldest;
+        Undo newest;
         boolean dirty;
 
         Account(final Address address, final int slot)
@@ -332,7 +440,40 @@ public final class NativeLedger implements Execution
         }
     }
 
-    /** The open block: applies transactions in place, recording first touches for rollback. */
+    /**
+     * An account's values before an open block first touched it. Linked per account (older/newer, in
+     * chain order) and per block (for rollback and commit). Pooled through {@link #freeUndo}.
+     */
+    private static final class Undo
+    {
+        Account account;
+        Block block;
+        long nonce;
+        BigInteger balance;
+        Undo older;
+        Undo newer;
+        Undo nextInBlock;
+    }
+
+    /** The state at the tip of the open chain: the accounts' current values. */
+    private final class Tip implements AccountState
+    {
+        @Override
+        public long nonce(final Address account)
+        {
+            final Account a = accounts.get(account);
+            return a == null ? 0 : a.nonce;
+        }
+
+        @Override
+        public BigInteger balance(final Address account)
+        {
+            final Account a = accounts.get(account);
+            return a == null ? BigInteger.ZERO : a.balance;
+        }
+    }
+
+    /** An open block: applies transactions in place, recording first touches for rollback. */
     private final class Block implements BlockExecution
     {
         final long height;
@@ -343,9 +484,21 @@ public final class NativeLedger implements Execution
         int txCount;
         boolean flushed;
         boolean closed;
+        /** Head of this block's undo records, newest first. */
+        Undo undo;
+        /** This block's root, computed when a block begins on top of it. */
+        byte[] sealedRoot;
+        /** The open block below this one; null when this is the oldest. */
+        Block parent;
 
-        Block(final long height, final long baseFee, final int slotsAtBegin, final BigInteger supplyAtBegin)
+        Block(
+            final Block parent,
+            final long height,
+            final long baseFee,
+            final int slotsAtBegin,
+            final BigInteger supplyAtBegin)
         {
+            this.parent = parent;
             this.height = height;
             this.baseFee = baseFee;
             this.slotsAtBegin = slotsAtBegin;
@@ -393,7 +546,12 @@ public final class NativeLedger implements Execution
         {
             ensureOpen();
             final Account a = accounts.get(account);
-            return a == null ? 0 : a.nonce;
+            if (a == null)
+            {
+                return 0;
+            }
+            final Undo after = firstRecordAfter(a);
+            return after == null ? a.nonce : after.nonce;
         }
 
         @Override
@@ -401,13 +559,29 @@ public final class NativeLedger implements Execution
         {
             ensureOpen();
             final Account a = accounts.get(account);
-            return a == null ? BigInteger.ZERO : a.balance;
+            if (a == null)
+            {
+                return BigInteger.ZERO;
+            }
+            final Undo after = firstRecordAfter(a);
+            return after == null ? a.balance : after.balance;
+        }
+
+        /** The oldest record of {@code a} made by a block above this one: it holds the values after this block. */
+        private Undo firstRecordAfter(final Account a)
+        {
+            Undo after = null;
+            for (Undo u = a.newest; u != null && u.block.height > height; u = u.older)
+            {
+                after = u;
+            }
+            return after;
         }
 
         @Override
         public TxOutcome apply(final EthTransaction tx)
         {
-            ensureOpen();
+            ensureNewest("apply to");
             final long gas = tx.intrinsicGas();
             if (tx.gasLimit() < gas)
             {
@@ -434,12 +608,12 @@ public final class NativeLedger implements Execution
             }
 
             final BigInteger value = tx.value();
-            final Account sender = touch(tx.sender());
+            final Account sender = touch(this, tx.sender());
             sender.nonce++;
             sender.balance = sender.balance.subtract(value.add(multiply(gas, price)));
-            final Account to = touch(tx.to());
+            final Account to = touch(this, tx.to());
             to.balance = to.balance.add(value);
-            final Account recipient = touch(feeRecipient);
+            final Account recipient = touch(this, feeRecipient);
             recipient.balance = recipient.balance.add(multiply(gas, price - baseFee));
             totalSupply = totalSupply.subtract(multiply(gas, baseFee));
             gasUsed += gas;
@@ -451,6 +625,10 @@ public final class NativeLedger implements Execution
         public byte[] stateRoot()
         {
             ensureOpen();
+            if (chain.peekLast() != this)
+            {
+                return sealedRoot.clone();
+            }
             flushed = true;
             flush();
             final byte[] out = new byte[ROOT_LENGTH];
@@ -462,20 +640,67 @@ public final class NativeLedger implements Execution
         public void commit()
         {
             ensureOpen();
-            flush();
-            root(committedRoot);
+            if (chain.peekFirst() != this)
+            {
+                throw new IllegalStateException(
+                    "block " + height + " is not the oldest open block " + chain.peekFirst().height);
+            }
+            if (chain.peekLast() == this)
+            {
+                flush();
+                root(committedRoot);
+            }
+            else
+            {
+                System.arraycopy(sealedRoot, 0, committedRoot, 0, ROOT_LENGTH);
+            }
+            // This block's records are the oldest of their accounts: the next newer record (or the
+            // account itself) now holds the committed values.
+            for (Undo u = undo; u != null; )
+            {
+                final Undo next = u.nextInBlock;
+                final Account a = u.account;
+                a.oldest = u.newer;
+                if (u.newer != null)
+                {
+                    u.newer.older = null;
+                }
+                else
+                {
+                    a.newest = null;
+                }
+                release(u);
+                u = next;
+            }
+            undo = null;
             lastCommittedHeight = height;
-            close();
+            chain.pollFirst();
+            final Block child = chain.peekFirst();
+            if (child != null)
+            {
+                child.parent = null;
+            }
+            closed = true;
         }
 
         @Override
         public void rollback()
         {
-            ensureOpen();
-            for (int i = 0, n = touched.size(); i < n; i++)
+            ensureNewest("roll back");
+            // This block's records are the newest of their accounts: restore and unlink them.
+            for (Undo u = undo; u != null; u = u.nextInBlock)
             {
-                final Account a = touched.get(i);
+                final Account a = u.account;
                 a.dirty = false;
+                a.newest = u.older;
+                if (u.older != null)
+                {
+                    u.older.newer = null;
+                }
+                else
+                {
+                    a.oldest = null;
+                }
                 if (a.slot >= slotsAtBegin)
                 {
                     accounts.remove(a.address);
@@ -483,10 +708,11 @@ public final class NativeLedger implements Execution
                 }
                 else
                 {
-                    a.nonce = a.savedNonce;
-                    a.balance = a.savedBalance;
+                    a.nonce = u.nonce;
+                    a.balance = u.balance;
                 }
             }
+            // The tree was clean when this block began, so everything dirty was touched here.
             dirtyCount = 0;
             slotCount = slotsAtBegin;
             totalSupply = supplyAtBegin;
@@ -494,12 +720,11 @@ public final class NativeLedger implements Execution
             {
                 // Leaves were rewritten during the block: rehash the restored ones. The last remaining
                 // slot is rehashed too, since its ancestors may have lost right siblings.
-                for (int i = 0, n = touched.size(); i < n; i++)
+                for (Undo u = undo; u != null; u = u.nextInBlock)
                 {
-                    final Account a = touched.get(i);
-                    if (a.slot < slotsAtBegin)
+                    if (u.account.slot < slotsAtBegin)
                     {
-                        markDirty(a);
+                        markDirty(u.account);
                     }
                 }
                 if (slotsAtBegin > 0)
@@ -509,19 +734,32 @@ public final class NativeLedger implements Execution
                 flush();
                 final byte[] check = new byte[ROOT_LENGTH];
                 root(check);
-                if (!Arrays.equals(check, committedRoot))
+                final byte[] expected = parent != null ? parent.sealedRoot : committedRoot;
+                if (!Arrays.equals(check, expected))
                 {
-                    throw new IllegalStateException("rollback did not restore the committed state root");
+                    throw new IllegalStateException("rollback of block " + height + " did not restore the state root");
                 }
             }
-            close();
+            for (Undo u = undo; u != null; )
+            {
+                final Undo next = u.nextInBlock;
+                release(u);
+                u = next;
+            }
+            undo = null;
+            chain.pollLast();
+            closed = true;
         }
 
-        private void close()
+        private void ensureNewest(final String action)
         {
-            closed = true;
-            touched.clear();
-            open = null;
+            ensureOpen();
+            final Block newest = chain.peekLast();
+            if (newest != this)
+            {
+                throw new IllegalStateException(
+                    "cannot " + action + " block " + height + ": block " + newest.height + " is open on top of it");
+            }
         }
 
         private void ensureOpen()

@@ -249,7 +249,20 @@ public final class Mempool
      */
     public Selection select(final long baseFee)
     {
-        selection.reset(baseFee);
+        selection.reset(baseFee, null);
+        return selection;
+    }
+
+    /**
+     * Starts a block selection at {@code baseFee} on top of a speculative parent state (e.g.
+     * {@code Execution.speculative()} with blocks open): each sender's candidates are its pooled
+     * transactions contiguous from its nonce in {@code parent}, so transactions already included in
+     * open, non-final ancestors are passed over without failing their sender. The pool itself is unchanged: those transactions stay until their
+     * block commits. Same lifetime rules as {@link #select(long)}.
+     */
+    public Selection select(final long baseFee, final AccountState parent)
+    {
+        selection.reset(baseFee, Objects.requireNonNull(parent, "parent"));
         return selection;
     }
 
@@ -397,7 +410,7 @@ public final class Mempool
         {
         }
 
-        void reset(final long baseFee)
+        void reset(final long baseFee, final AccountState parent)
         {
             this.baseFee = baseFee;
             this.expectedModCount = modCount;
@@ -411,7 +424,20 @@ public final class Mempool
             }
             for (final SenderQueue q : senders.values())
             {
-                q.cursor = 0;
+                if (parent == null)
+                {
+                    q.cursor = 0;
+                    q.selEnd = q.pending;
+                }
+                else
+                {
+                    // Entries below the parent's nonce are in non-final ancestor blocks; offer the run
+                    // contiguous from the parent's nonce, which may include entries queued behind a gap
+                    // that an ancestor (say a peer's block) filled.
+                    final int start = q.indexOf(parent.nonce(q.sender));
+                    q.cursor = Math.max(start, 0);
+                    q.selEnd = start < 0 ? 0 : q.contiguousEnd(start);
+                }
                 if (eligible(q))
                 {
                     heap[heapSize++] = q;
@@ -477,7 +503,7 @@ public final class Mempool
 
         private boolean eligible(final SenderQueue q)
         {
-            if (q.cursor >= q.pending)
+            if (q.cursor >= q.selEnd)
             {
                 return false;
             }

@@ -25,8 +25,9 @@ final class SenderQueue
     long tailTip;
     long tailSeq;
 
-    // Block selection state: index of the next candidate and its priority.
+    // Block selection state: index of the next candidate, end of the offered run, the candidate's priority.
     int cursor;
+    int selEnd;
     long selTip;
     long selSeq;
 
@@ -37,6 +38,17 @@ final class SenderQueue
     {
         this.sender = sender;
         this.baseNonce = baseNonce;
+    }
+
+    /** One past the last index of the run of consecutive nonces that starts at index {@code start}. */
+    int contiguousEnd(final int start)
+    {
+        int end = start + 1;
+        while (end < size && entries[end].nonce() == entries[end - 1].nonce() + 1)
+        {
+            end++;
+        }
+        return end;
     }
 
     /** Index of {@code nonce}, or {@code -(insertionPoint) - 1}. */

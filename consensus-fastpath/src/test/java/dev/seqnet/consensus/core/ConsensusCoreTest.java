@@ -1,0 +1,165 @@
+package dev.seqnet.consensus.core;
+
+import dev.seqnet.chain.Hash32;
+import dev.seqnet.consensus.FinalityVerifier;
+import dev.seqnet.consensus.CertificateCodec;
+import dev.seqnet.consensus.MessageKind;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The core on a small, fault-free or lightly faulty virtual network (the seeded simulator covers the rest). */
+class ConsensusCoreTest
+{
+    private static final long MS = 1_000_000;
+
+    @Test
+    void fourMembersFinalizeOnTheFastPathWithABlockEveryTwoDelays()
+    {
+        final MiniNet net = new MiniNet(4, 0);
+        net.start();
+        net.pending(10);
+        net.runUntil(10 * MS);
+        assertAgreement(net);
+        final List<FinalizedBlock> chain = net.delivered.get(0);
+        // A block is proposed every ~2δ plus build and verify: ≥ 50 blocks in 10 ms of virtual time.
+        assertTrue(chain.size() > 50, "finalized " + chain.size());
+        final long fast = chain.stream().filter(b -> b.path() == FinalizationPath.FAST).count();
+        assertTrue(fast > chain.size() / 2, "fast " + fast + " of " + chain.size());
+        final FinalityVerifier verifier = new FinalityVerifier(net.params.members(), net.params.domain());
+        for (final FinalizedBlock b : chain)
+        {
+            assertTrue(verifier.verify(CertificateCodec.encode(b.certificate())).isValid(), "certificate of " + b.height());
+        }
+    }
+
+    @Test
+    void sevenMembersWithSlackFinalize()
+    {
+        final MiniNet net = new MiniNet(7, 1);
+        net.start();
+        net.pending(10);
+        net.runUntil(10 * MS);
+        assertAgreement(net);
+        assertTrue(net.delivered.get(6).size() > 40, "finalized " + net.delivered.get(6).size());
+    }
+
+    @Test
+    void oneSlowMemberDropsToTheSlowPathNotAStall()
+    {
+        final MiniNet net = new MiniNet(4, 0);
+        net.extraDelay = (from, to) -> from == 3 || to == 3 ? 10 * MiniNet.DELAY_NS : 0;
+        net.start();
+        net.pending(10);
+        net.runUntil(20 * MS);
+        assertAgreement(net);
+        final List<FinalizedBlock> chain = net.delivered.get(0);
+        assertTrue(chain.size() > 20, "finalized " + chain.size());
+        final long slow = chain.stream().filter(b -> b.path() == FinalizationPath.SLOW).count();
+        assertTrue(slow > chain.size() / 2, "mostly slow path: " + slow + " of " + chain.size());
+        assertTrue(net.delivered.get(3).size() > 20, "the slow member follows");
+    }
+
+    @Test
+    void crashedLeaderCostsOneTimeoutThenIsSkipped()
+    {
+        final MiniNet net = new MiniNet(4, 0);
+        net.start();
+        net.pending(10);
+        net.runUntil(2 * MS);
+        final int before = net.delivered.get(0).size();
+        net.down[1] = true;
+        net.runUntil(200 * MS);
+        assertAgreement(net);
+        final List<FinalizedBlock> chain = net.delivered.get(0);
+        assertTrue(chain.size() > before + 100, "kept finalizing: " + before + " -> " + chain.size());
+        assertTrue(net.cores[0].status().counters().timeouts() >= 1);
+        assertTrue(net.cores[0].status().counters().viewsSkipped() >= 1, "demoted leader skipped");
+        assertTrue(net.cores[0].status().members().get(1).demoted());
+    }
+
+    @Test
+    void restartedMemberNeverSignsConflictingVotesAndRejoins()
+    {
+        final MiniNet net = new MiniNet(4, 0);
+        net.start();
+        net.pending(10);
+        net.runUntil(3 * MS);
+        net.down[2] = true;
+        net.runUntil(5 * MS);
+        net.restart(2);
+        net.runUntil(30 * MS);
+        assertAgreement(net);
+        assertNoDoubleSign(net.journals.get(2));
+        assertTrue(net.delivered.get(2).size() > 20);
+    }
+
+    @Test
+    void aPartitionThatHealsResumesFinalization()
+    {
+        final MiniNet net = new MiniNet(4, 0);
+        net.start();
+        net.pending(10);
+        net.runUntil(2 * MS);
+        net.cut = (from, to) -> (from < 2) != (to < 2);
+        net.runUntil(50 * MS);
+        final int during = net.delivered.get(0).size();
+        net.cut = (from, to) -> false;
+        net.runUntil(300 * MS);
+        assertAgreement(net);
+        for (int i = 0; i < 4; i++)
+        {
+            assertTrue(net.delivered.get(i).size() > during + 10, "member " + i + " resumed: " + net.delivered.get(i).size());
+        }
+    }
+
+    static void assertAgreement(final MiniNet net)
+    {
+        for (int i = 0; i < net.n; i++)
+        {
+            final List<FinalizedBlock> a = net.delivered.get(i);
+            for (int k = 0; k < a.size(); k++)
+            {
+                assertEquals(k + 1, a.get(k).height(), "member " + i + " heights contiguous");
+            }
+            for (int j = 0; j < net.n; j++)
+            {
+                final List<FinalizedBlock> b = net.delivered.get(j);
+                for (int k = 0; k < Math.min(a.size(), b.size()); k++)
+                {
+                    assertEquals(a.get(k).blockHash(), b.get(k).blockHash(), "height " + (k + 1) + " members " + i + "/" + j);
+                }
+            }
+        }
+    }
+
+    static void assertNoDoubleSign(final List<OwnVote> journal)
+    {
+        final Set<String> seen = new HashSet<>();
+        for (final OwnVote v : journal)
+        {
+            if (v.kind() == MessageKind.NOTARIZE || v.kind() == MessageKind.FINALIZE || v.kind() == MessageKind.PROPOSAL)
+            {
+                final String key = v.kind() + ":" + v.view();
+                final String prev = seen.stream().filter(s -> s.startsWith(key + ":")).findFirst().orElse(null);
+                assertTrue(prev == null || prev.equals(key + ":" + v.blockHash()), "double " + key);
+                seen.add(key + ":" + v.blockHash());
+            }
+        }
+        for (final OwnVote v : journal)
+        {
+            if (v.kind() == MessageKind.NULLIFY)
+            {
+                assertFalse(seen.stream().anyMatch(s -> s.startsWith(MessageKind.FINALIZE + ":" + v.view() + ":")),
+                    "nullify and finalize in view " + v.view());
+            }
+        }
+        assertTrue(Hash32.ZERO.isZero());
+    }
+}
