@@ -49,6 +49,8 @@ final class MemberHost
     long dropWrongLeader;
     long dropDuplicateCertificate;
     long received;
+    /** SetTimer commands whose deadline had already passed (a core polling through its timer). */
+    long pastDeadlineTimers;
 
     final int index;
     final int endpoint;
@@ -306,7 +308,15 @@ final class MemberHost
         {
             final long gen = ++timerGeneration[t.kind().ordinal()];
             final int inc = incarnation;
-            sim.at(t.deadlineNs(), () ->
+            // H5 allows firing after the deadline: a deadline already passed fires one timer tick
+            // later, as a timer wheel would. With tick 0 a core that re-arms at "now" spins forever.
+            long at = t.deadlineNs();
+            if (at <= sim.now())
+            {
+                pastDeadlineTimers++;
+                at = sim.now() + Simulation.TIMER_TICK_NS;
+            }
+            sim.at(at, () ->
             {
                 if (up && inc == incarnation && timerGeneration[t.kind().ordinal()] == gen)
                 {
@@ -405,7 +415,10 @@ final class MemberHost
             {
                 return;
             }
-            final long ts = sim.now() / 1_000_000 + (endpoint >= n ? 1_000_000 : 0);
+            // Timestamps in µs keep two leaders from building byte-identical headers (same parent,
+            // height, txs, time): Citrea's seconds make that likely, see Simulation.SECOND_TIMESTAMPS.
+            final long ts = (Simulation.SECOND_TIMESTAMPS ? sim.now() / 1_000_000_000L : sim.now() / 1_000) +
+                (endpoint >= n ? 1_000_000_000L : 0);
             BlockCandidate c;
             if (strategy == Strategy.INVALID && rng.nextInt(4) != 0)
             {
@@ -478,7 +491,7 @@ final class MemberHost
 
     // ------------------------------------------------------------------ sync (§10)
 
-    private void startSync()
+    void startSync()
     {
         if (syncing || !up)
         {
@@ -840,7 +853,7 @@ final class MemberHost
         if (m instanceof Proposal p)
         {
             final BlockCandidate alt = sim.app().build(p.parentHash(), p.height(), pool.descendingSet(), index,
-                p.block().timestamp() + 2_000_000, 3);
+                p.block().timestamp() + 2_000_000_000L, 3);
             if (alt == null || alt.blockHash().equals(p.blockHash()))
             {
                 broadcast(p);

@@ -36,6 +36,12 @@ final class Simulation
     /** Build and verification time of a host (X in §6). */
     static final long HOST_DELAY_NS = 50_000L;
     static final long MAX_STEPS = 3_000_000L;
+    /** Status broadcast period (1 s in production, scaled down with the simulated timeouts). */
+    static final long STATUS_PERIOD_NS = 25_000_000L;
+    /** Header timestamps in whole seconds as Citrea has them (identical headers across views become likely). */
+    static final boolean SECOND_TIMESTAMPS = Boolean.getBoolean("sim.secondTimestamps");
+    /** Granularity of host timers; a deadline already passed fires this much later (0 = at once). */
+    static final long TIMER_TICK_NS = Long.getLong("sim.timerTickNs", 100_000L);
 
     /** What a run produced: its outcome, its trace digest and measurements. */
     record Result(
@@ -314,6 +320,11 @@ final class Simulation
             default:
                 want = m.spam();
         }
+        if (drop == Envelope.Spam.STALE && m.spam() == Envelope.Spam.FORGED_CERTIFICATE &&
+            m.message().view() <= h.core().finalizedView())
+        {
+            return; // below the finalized view the core may drop any notarization unverified (drop.late)
+        }
         if (drop != want)
         {
             throw new Violation("I7", "member " + h.index + ": injected " + m.spam() + " was handled as " + drop +
@@ -517,6 +528,22 @@ final class Simulation
             }
         }
         queue.at(chaos, this::heal);
+        queue.at(STATUS_PERIOD_NS, this::status);
+    }
+
+    /** §10.1: a Status showing a peer more than one block ahead starts sync (every STATUS_PERIOD_NS here). */
+    private void status()
+    {
+        for (int i = 0; i < n; i++)
+        {
+            final MemberHost h = endpoints[i];
+            final MemberHost peer = h.up ? syncPeer(h, -1) : null;
+            if (peer != null && peer.finalizedHeight() > h.finalizedHeight() + 1)
+            {
+                h.startSync();
+            }
+        }
+        queue.at(queue.nowNs() + STATUS_PERIOD_NS, this::status);
     }
 
     private void scheduleTx(final long at)

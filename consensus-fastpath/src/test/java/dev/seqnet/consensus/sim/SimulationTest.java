@@ -23,7 +23,7 @@ class SimulationTest
 {
     private static final int SEEDS = Integer.getInteger("sim.seeds", 500);
     private static final long BASE = Long.getLong("sim.seedBase", 1);
-    private static final long CHAOS_SCALE = Long.getLong("sim.chaosScale", 100);
+    private static final long CHAOS_SCALE = Long.getLong("sim.chaosScale", 80);
 
     static Simulation.Result run(final long seed, final int n, final boolean verbose)
     {
