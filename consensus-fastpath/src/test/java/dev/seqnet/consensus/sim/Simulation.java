@@ -560,7 +560,12 @@ final class Simulation
             {
                 final ModelTx tx = ModelTx.of(account, nextNonce[account]++, 0);
                 app.register(tx);
-                acknowledged.add(tx);
+                if (origin.index != scenario.leaveDown)
+                {
+                    // §9 keeps transactions of live or restarted origins available; one that never
+                    // comes back takes its un-gossiped (or since forgotten) transactions with it.
+                    acknowledged.add(tx);
+                }
                 trace(origin, "ADMIT tx " + tx.sender() + "/" + tx.nonce());
                 origin.admit(tx);
                 gossip(origin, tx);

@@ -17,7 +17,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * determinism, and shows the simulator can fail with more than f Byzantine members. System
  * properties: {@code sim.seeds} (default 500 per configuration), {@code sim.seedBase} (default 1),
  * {@code sim.chaosScale} (percent, default 100), and {@code sim.seed}/{@code sim.n}/{@code sim.trace}
- * for {@link #replay()}.
+ * for {@link #replay()}; {@code sim.timerTickNs} (default 100 µs; 0 fires a passed deadline at once)
+ * and {@code sim.secondTimestamps} (Citrea's whole-second header timestamps) to reproduce the core
+ * findings that the defaults work around.
  */
 class SimulationTest
 {
@@ -69,6 +71,11 @@ class SimulationTest
             summary.append("FAIL seed ").append(r.seed()).append(" [").append(r.scenario()).append("]\n  ")
                 .append(r.failure().replace("\n", "\n  ")).append("\n  reproduce: ")
                 .append(Simulation.reproduce(r.seed(), n)).append('\n');
+        }
+        for (final Simulation.Result r : failures)
+        {
+            summary.append("  failed seed ").append(r.seed()).append(": ")
+                .append(r.failure().lines().findFirst().orElse("")).append('\n');
         }
         System.out.println(summary);
         if (!failures.isEmpty())
