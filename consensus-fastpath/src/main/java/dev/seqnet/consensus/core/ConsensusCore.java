@@ -53,6 +53,8 @@ public final class ConsensusCore
     private int timeoutExponent;
     private long viewDeadlineNs = Long.MAX_VALUE;
     private long proposeAtNs = Long.MAX_VALUE;
+    /** While the leader waits for a missing parent or certificate: when to ask again (not before). */
+    private long proposeRetryNs = Long.MIN_VALUE;
     private boolean retryArmed;
     private int pendingExecutable;
     private long lastProposalNs = Long.MIN_VALUE / 2;
@@ -422,20 +424,14 @@ public final class ConsensusCore
 
     private boolean isDuplicate(final ViewState vs, final Vote vote)
     {
-        final int j = vote.signer();
-        switch (vote.kind())
+        for (final Vote prev : vs.allBy.get(vote.signer()))
         {
-            case NOTARIZE:
-                return vs.notarizeBy[j] != null && vs.notarizeBy[j].blockHash().equals(vote.blockHash());
-            case NULLIFY:
-                return vs.nullifyBy[j] != null;
-            case FINALIZE:
-                return vs.finalizeBy[j] != null && vs.finalizeBy[j].blockHash().equals(vote.blockHash());
-            case NOTARIZE_FALLBACK:
-                return vs.fallbackBy.get(j).containsKey(vote.blockHash());
-            default:
-                return false;
+            if (prev.kind() == vote.kind() && prev.blockHash().equals(vote.blockHash()))
+            {
+                return true;
+            }
         }
+        return false;
     }
 
     /**
@@ -480,68 +476,54 @@ public final class ConsensusCore
         }
     }
 
-    /** §8.3: keeps pairs no honest member sends, one record per (member, view, kind). */
+    /** §8.3: keeps pairs no honest member sends, one record per (member, view, kind), against every earlier vote. */
     private void checkEvidence(final ViewState vs, final Vote vote, final CommandSink out)
     {
         final int j = vote.signer();
-        final Hash32 b = vote.blockHash();
-        final Vote notarize = vs.notarizeBy[j];
-        final Vote nullify = vs.nullifyBy[j];
-        final Vote finalize = vs.finalizeBy[j];
-        final TreeMap<Hash32, Vote> fallbacks = vs.fallbackBy.get(j);
-        switch (vote.kind())
+        for (final Vote prev : vs.allBy.get(j))
         {
-            case NOTARIZE:
-                if (notarize != null && !notarize.blockHash().equals(b))
-                {
-                    evidence(EvidenceKind.DOUBLE_NOTARIZE, j, vs.view, notarize, vote, out);
-                }
-                if (finalize != null && !finalize.blockHash().equals(b))
-                {
-                    evidence(EvidenceKind.FINALIZE_AND_OTHER_NOTARIZE, j, vs.view, finalize, vote, out);
-                }
-                if (fallbacks.containsKey(b))
-                {
-                    evidence(EvidenceKind.FALLBACK_AND_NOTARIZE_SAME, j, vs.view, fallbacks.get(b), vote, out);
-                }
-                break;
-            case NULLIFY:
-                if (finalize != null)
-                {
-                    evidence(EvidenceKind.NULLIFY_AND_FINALIZE, j, vs.view, finalize, vote, out);
-                }
-                break;
-            case FINALIZE:
-                if (finalize != null && !finalize.blockHash().equals(b))
-                {
-                    evidence(EvidenceKind.DOUBLE_FINALIZE, j, vs.view, finalize, vote, out);
-                }
-                if (nullify != null)
-                {
-                    evidence(EvidenceKind.NULLIFY_AND_FINALIZE, j, vs.view, nullify, vote, out);
-                }
-                if (notarize != null && !notarize.blockHash().equals(b))
-                {
-                    evidence(EvidenceKind.FINALIZE_AND_OTHER_NOTARIZE, j, vs.view, notarize, vote, out);
-                }
-                if (!fallbacks.isEmpty())
-                {
-                    evidence(EvidenceKind.FALLBACK_AND_FINALIZE, j, vs.view, fallbacks.firstEntry().getValue(), vote, out);
-                }
-                break;
-            case NOTARIZE_FALLBACK:
-                if (finalize != null)
-                {
-                    evidence(EvidenceKind.FALLBACK_AND_FINALIZE, j, vs.view, finalize, vote, out);
-                }
-                if (notarize != null && notarize.blockHash().equals(b))
-                {
-                    evidence(EvidenceKind.FALLBACK_AND_NOTARIZE_SAME, j, vs.view, notarize, vote, out);
-                }
-                break;
-            default:
-                break;
+            final EvidenceKind kind = conflict(prev, vote);
+            if (kind != null)
+            {
+                evidence(kind, j, vs.view, prev, vote, out);
+            }
         }
+        vs.allBy.get(j).add(vote);
+    }
+
+    /** The evidence kind two votes of one signer in one view form, or null if an honest member may send both. */
+    static EvidenceKind conflict(final Vote a, final Vote b)
+    {
+        final MessageKind x = a.kind();
+        final MessageKind y = b.kind();
+        final boolean same = a.blockHash().equals(b.blockHash());
+        if (x == MessageKind.NOTARIZE && y == MessageKind.NOTARIZE)
+        {
+            return same ? null : EvidenceKind.DOUBLE_NOTARIZE;
+        }
+        if (x == MessageKind.FINALIZE && y == MessageKind.FINALIZE)
+        {
+            return same ? null : EvidenceKind.DOUBLE_FINALIZE;
+        }
+        if ((x == MessageKind.NULLIFY && y == MessageKind.FINALIZE) || (x == MessageKind.FINALIZE && y == MessageKind.NULLIFY))
+        {
+            return EvidenceKind.NULLIFY_AND_FINALIZE;
+        }
+        if ((x == MessageKind.FINALIZE && y == MessageKind.NOTARIZE) || (x == MessageKind.NOTARIZE && y == MessageKind.FINALIZE))
+        {
+            return same ? null : EvidenceKind.FINALIZE_AND_OTHER_NOTARIZE;
+        }
+        if ((x == MessageKind.NOTARIZE_FALLBACK && y == MessageKind.FINALIZE) ||
+            (x == MessageKind.FINALIZE && y == MessageKind.NOTARIZE_FALLBACK))
+        {
+            return EvidenceKind.FALLBACK_AND_FINALIZE;
+        }
+        if ((x == MessageKind.NOTARIZE_FALLBACK && y == MessageKind.NOTARIZE) ||
+            (x == MessageKind.NOTARIZE && y == MessageKind.NOTARIZE_FALLBACK))
+        {
+            return same ? EvidenceKind.FALLBACK_AND_NOTARIZE_SAME : null;
+        }
+        return null;
     }
 
     private void evidence(
@@ -727,6 +709,12 @@ public final class ConsensusCore
             else
             {
                 evidence(EvidenceKind.DOUBLE_PROPOSAL, p.leader(), w, vs.proposal, p, out);
+                // R3: the block is recorded in any case; if the second one is what gets notarized, this
+                // member must be able to deliver it and build on it.
+                if (p.height() > finalizedHeight && p.parentView() >= finalizedView && blocks.putIfAbsent(p.blockHash(), new BlockInfo(p)) == null)
+                {
+                    progress(now, out);
+                }
             }
             return;
         }
@@ -1033,19 +1021,23 @@ public final class ConsensusCore
         }
         final HashSet<Hash32> keep = new HashSet<>();
         keep.add(hash);
+        final HashSet<Hash32> dropped = new HashSet<>();
         final List<BlockInfo> byView = new ArrayList<>(blocks.values());
         byView.sort((x, y) -> x.view != y.view ? Long.compare(x.view, y.view) : x.hash.compareTo(y.hash));
         for (final BlockInfo info : byView)
         {
-            if (info.view > w && keep.contains(info.parentHash))
+            if (info.view > w && !dropped.contains(info.parentHash))
             {
+                // Descends from the finalized block, or its ancestry is not known yet (a parent still being
+                // fetched may well descend): kept until proven to be on another branch.
                 keep.add(info.hash);
                 continue;
             }
-            // At or below the finalized view and not delivered, or on a branch that does not descend from it.
+            // At or below the finalized view and not delivered, or the child of a block on another branch.
             blocks.remove(info.hash);
             if (!info.hash.equals(hash))
             {
+                dropped.add(info.hash);
                 out.accept(new Command.Abandon(info.hash));
             }
         }
@@ -1141,6 +1133,7 @@ public final class ConsensusCore
     {
         final int leader = schedule.leader(vs.view);
         proposeAtNs = Long.MAX_VALUE;
+        proposeRetryNs = Long.MIN_VALUE;
         final long due = pendingExecutable > 0 ? viewEntryNs : viewEntryNs + params.maxBlockIntervalNs();
         viewDeadlineNs = due + leaderTimeout();
         if (leader == self)
@@ -1197,7 +1190,7 @@ public final class ConsensusCore
 
     private void armViewTimer(final CommandSink out)
     {
-        final long deadline = Math.min(viewDeadlineNs, proposeAtNs);
+        final long deadline = Math.min(viewDeadlineNs, Math.max(proposeAtNs, proposeRetryNs));
         out.accept(new Command.SetTimer(TimerKind.VIEW, view, deadline));
     }
 
@@ -1213,7 +1206,8 @@ public final class ConsensusCore
             return;
         }
         final ViewState vs = state(w);
-        if (schedule.leader(w) == self && !vs.proposed && !vs.building && vs.myNullify == null && now >= proposeAtNs)
+        if (schedule.leader(w) == self && !vs.proposed && !vs.building && vs.myNullify == null && now >= proposeAtNs &&
+            now >= proposeRetryNs)
         {
             proposeAtNs = Math.max(proposeAtNs, now);
             tryPropose(now, vs, out);
@@ -1378,6 +1372,7 @@ public final class ConsensusCore
                 final BlockInfo parent = blocks.get(best);
                 if (parent == null)
                 {
+                    waitForParent(now, out);
                     out.accept(new Command.FetchBlock(u, best, signersOf(us.notarizations.get(best))));
                     return;
                 }
@@ -1386,10 +1381,26 @@ public final class ConsensusCore
             }
             if (us == null || us.nullification == null)
             {
+                waitForParent(now, out);
                 out.accept(new Command.RequestCertificates(u, u, -1));
                 return;
             }
         }
+    }
+
+    /**
+     * The leader lacks its parent or a certificate and has asked for it: arrivals retry at once
+     * (through {@link #progress}), the timer only after a quarter of the leader timeout, so a missing
+     * parent never spins the timer or floods requests.
+     */
+    private void waitForParent(final long now, final CommandSink out)
+    {
+        if (now < proposeRetryNs)
+        {
+            return;
+        }
+        proposeRetryNs = now + Math.max(1, leaderTimeout() / 4);
+        armViewTimer(out);
     }
 
     private void build(final ViewState vs, final long parentView, final Hash32 parentHash, final long height, final CommandSink out)

@@ -39,6 +39,8 @@ final class ViewState
     final Vote[] nullifyBy;
     final Vote[] finalizeBy;
     final List<TreeMap<Hash32, Vote>> fallbackBy;
+    /** Every distinct vote each member sent in this view, for duplicates and evidence (a handful at most). */
+    final List<List<Vote>> allBy;
 
     // Tallies (§4.1): Notarize and NotarizeFallback per block, Nullify, Finalize per block.
     final TreeMap<Hash32, Tally> notarize = new TreeMap<>();
@@ -63,6 +65,11 @@ final class ViewState
             fallbackBy.add(new TreeMap<>());
         }
         this.nullify = new Tally(members);
+        this.allBy = new ArrayList<>(members);
+        for (int i = 0; i < members; i++)
+        {
+            allBy.add(new ArrayList<>(2));
+        }
     }
 
     Tally tally(final TreeMap<Hash32, Tally> tallies, final Hash32 hash, final int members)

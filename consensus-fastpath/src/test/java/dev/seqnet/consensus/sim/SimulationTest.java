@@ -1,6 +1,5 @@
 package dev.seqnet.consensus.sim;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -99,12 +98,11 @@ class SimulationTest
         sweep(7);
     }
 
-    /** Replays one seed with its full trace: -Dsim.seed=N -Dsim.n=4|7 [-Dsim.trace=true]. */
+    /** Replays one seed (default 1) with its full trace: -Dsim.seed=N -Dsim.n=4|7 [-Dsim.trace=true]. */
     @Test
     void replay()
     {
-        final Long seed = Long.getLong("sim.seed");
-        Assumptions.assumeTrue(seed != null, "set -Dsim.seed to replay a seed");
+        final long seed = Long.getLong("sim.seed", 1L);
         final int n = Integer.getInteger("sim.n", 4);
         final Simulation.Result r = run(seed, n, Boolean.getBoolean("sim.trace"));
         System.out.println("seed " + seed + " n=" + n + " [" + r.scenario() + "] steps " + r.steps() + " height " +
