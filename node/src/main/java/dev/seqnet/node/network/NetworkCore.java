@@ -113,6 +113,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     private final ExpandableArrayBuffer journalBuffer = new ExpandableArrayBuffer(64 * 1024);
 
     private final ArrayDeque<Input> inputs = new ArrayDeque<>();
+    private final ArrayDeque<FinalizedBlock> undelivered = new ArrayDeque<>();
     private boolean draining;
     private final HashMap<Hash32, Proposal> proposals = new HashMap<>();
     private final long[] timerDeadline = {Long.MAX_VALUE, Long.MAX_VALUE};
@@ -533,6 +534,10 @@ public final class NetworkCore implements SequencerStage, ConsensusView
 
     private void retryPendingBuild()
     {
+        if (!undelivered.isEmpty())
+        {
+            drainUndelivered();
+        }
         final Command.BuildBlock c = pendingBuild;
         if (c != null)
         {
@@ -731,37 +736,60 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     // ------------------------------------------------------------------------------------------
     // Delivery (H8)
 
+    /**
+     * Delivers in height order. A block this member cannot execute yet (it missed the proposal or
+     * its transactions) waits in {@link #undelivered}, with everything after it, until its data
+     * arrives or block sync applies it: nothing is journaled out of order.
+     */
     private void deliver(final FinalizedBlock fb)
     {
-        if (fb.height() <= chain.headHeight())
+        undelivered.add(fb);
+        drainUndelivered();
+    }
+
+    private void drainUndelivered()
+    {
+        FinalizedBlock fb;
+        while ((fb = undelivered.peek()) != null)
         {
-            return; // already applied by block sync
-        }
-        final SpeculativeChain.Open oldest = chain.find(fb.blockHash());
-        if (oldest == null || oldest.block().height() != fb.height())
-        {
-            // Not executed here (this member did not vote on it): execute from the stored proposal.
-            chain.rollbackAll();
-            if (!ensureExecuted(fb.blockHash(), 64))
+            if (fb.height() <= chain.headHeight())
             {
-                LOG.log(System.Logger.Level.WARNING, "finalized block " + fb.height() + " not available here; syncing");
-                requestSync(System.nanoTime());
+                undelivered.poll(); // applied by block sync meanwhile
+                continue;
+            }
+            if (fb.height() != chain.headHeight() + 1 || !deliverOne(fb))
+            {
+                if (!syncing)
+                {
+                    requestSync(System.nanoTime());
+                }
                 return;
             }
+            undelivered.poll();
         }
-        if (chain.find(fb.blockHash()) == null)
+    }
+
+    private boolean deliverOne(final FinalizedBlock fb)
+    {
+        final SpeculativeChain.Open oldest = chain.oldest();
+        if (oldest == null || !oldest.hash().equals(fb.blockHash()))
         {
-            requestSync(System.nanoTime());
-            return;
+            // Not executed here as the next block (this member did not vote on it, or another branch
+            // is open): execute it on the committed head from its stored proposal.
+            chain.rollbackAll();
+            if (!ensureExecuted(fb.blockHash(), 1))
+            {
+                return false;
+            }
         }
-        // Roll back any other branch so the delivered block is the oldest open one.
-        final L2Block block = chain.find(fb.blockHash()).block();
+        final L2Block block = chain.oldest().block();
         final int length = blockCodec.encode(block, journalBuffer, 0);
         journal.append(journalBuffer, 0, length);
         final int metaLength = journalCodec.encodeFinalizedBlock(fb, journalBuffer, 0);
         journal.append(journalBuffer, 0, metaLength);
         final SpeculativeChain.Open committed = chain.commitOldest(fb.blockHash());
         finish(committed.block(), committed.txs(), fb);
+        return true;
     }
 
     private void finish(final L2Block block, final List<EthTransaction> txs, final FinalizedBlock fb)
@@ -965,6 +993,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         if (last != null)
         {
             feed(new Input.BlocksSynced(now, last.height(), last.view(), last.blockHash()));
+            drainUndelivered();
         }
         requestSync(now); // pipelined: ask for the next batch until a peer has nothing newer
     }

@@ -83,6 +83,12 @@ final class SpeculativeChain
         return null;
     }
 
+    /** The oldest open block (the next to commit), or null. */
+    Open oldest()
+    {
+        return open.isEmpty() ? null : open.get(0);
+    }
+
     /** How many transactions the open blocks hold (they are still in the mempool). */
     int openTxCount()
     {
