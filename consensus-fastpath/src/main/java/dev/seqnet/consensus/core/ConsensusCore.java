@@ -1134,8 +1134,12 @@ public final class ConsensusCore
         final int leader = schedule.leader(vs.view);
         proposeAtNs = Long.MAX_VALUE;
         proposeRetryNs = Long.MIN_VALUE;
-        final long due = pendingExecutable > 0 ? viewEntryNs : viewEntryNs + params.maxBlockIntervalNs();
-        viewDeadlineNs = due + leaderTimeout();
+        // A follower's proposal deadline starts from the empty-block interval, not from its own count of
+        // pending transactions: at view entry that count is stale (the host may not have executed the
+        // parent that already holds them), and a leader that has executed it rightly sees nothing to
+        // propose. Work that appears during the view moves the deadline to now + T_L
+        // (onTxBatchAdmitted), so a leader that ignores new transactions still times out.
+        viewDeadlineNs = viewEntryNs + params.maxBlockIntervalNs() + leaderTimeout();
         if (leader == self)
         {
             proposeAtNs = pendingExecutable > 0 ? Math.max(now, lastProposalNs + params.minBlockIntervalNs()) :
