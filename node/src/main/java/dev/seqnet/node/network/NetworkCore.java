@@ -588,6 +588,9 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         }
         pendingVerify = null;
         feed(new Input.BlockVerified(now, p.view(), p.blockHash(), verdict));
+        // The executed block holds some pooled transactions: refresh the core's count now, so a leader
+        // entering the next view does not propose an empty block for work its parent already has.
+        feed(new Input.TxBatchAdmitted(now, pendingExecutable()));
     }
 
     /** VALID, INVALID, or null while transactions or the parent's execution are missing. */
