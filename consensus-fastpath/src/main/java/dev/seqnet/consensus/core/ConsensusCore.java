@@ -1295,29 +1295,43 @@ public final class ConsensusCore
         }
     }
 
+    /**
+     * The host's count of transactions executable on its speculative tip. A count that grew (new
+     * transactions, not only a change from zero: under steady load the count never returns to zero)
+     * moves a follower's proposal deadline to {@code now + T_L} and lets the leader propose.
+     */
     private void onTxBatchAdmitted(final long now, final int pending, final CommandSink out)
     {
-        final boolean became = pendingExecutable == 0 && pending > 0;
+        final boolean newWork = pending > pendingExecutable;
         pendingExecutable = pending;
-        if (!became)
+        if (!newWork)
         {
+            // Same or fewer: the host executed a block that holds some of them, or nothing changed.
+            // Only new transactions make a deadline earlier, so a stale or stuck count cannot.
             return;
         }
         final ViewState vs = state(view);
-        final long earlier = now + leaderTimeout();
         boolean rearm = false;
-        if (earlier < viewDeadlineNs && vs.undecided())
+        final long earlier = now + leaderTimeout();
+        if (schedule.leader(view) != self)
         {
-            viewDeadlineNs = earlier;
-            rearm = true;
+            if (earlier < viewDeadlineNs && vs.undecided())
+            {
+                viewDeadlineNs = earlier;
+                rearm = true;
+            }
         }
-        if (schedule.leader(view) == self && !vs.proposed && !vs.building && vs.myNullify == null)
+        else if (!vs.proposed && !vs.building && vs.myNullify == null)
         {
-            proposeAtNs = Math.max(now, lastProposalNs + params.minBlockIntervalNs());
-            rearm = true;
+            final long at = Math.max(now, lastProposalNs + params.minBlockIntervalNs());
+            if (at < proposeAtNs)
+            {
+                proposeAtNs = at;
+                rearm = true;
+            }
             tryPropose(now, vs, out);
         }
-        if (rearm && vs.view == view)
+        if (rearm && vs.view == view && !vs.proposed && !vs.building)
         {
             armViewTimer(out);
         }
