@@ -1,0 +1,126 @@
+package dev.seqnet.node.network;
+
+import dev.seqnet.chain.Address;
+import dev.seqnet.chain.Hash32;
+import dev.seqnet.chain.crypto.SequencerKey;
+import dev.seqnet.chain.tx.TxSigner;
+import dev.seqnet.consensus.Member;
+import dev.seqnet.consensus.MemberSet;
+import dev.seqnet.consensus.MessageKind;
+import dev.seqnet.consensus.SigningDomain;
+import dev.seqnet.consensus.message.Vote;
+import dev.seqnet.consensus.wire.ConsensusCodec;
+import dev.seqnet.consensus.wire.DropReason;
+import dev.seqnet.consensus.wire.SupportCodec;
+import dev.seqnet.consensus.wire.TxBatch;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Peer frames as a member's recovery threads see them: good ones decoded, bad ones dropped and counted, never a throw. */
+class PeerFrameRecoveryTest
+{
+    private static final long CHAIN_ID = 5115;
+    private final SequencerKey[] keys = new SequencerKey[4];
+    private final SigningDomain domain = new SigningDomain(CHAIN_ID, new byte[32]);
+    private final PeerFrameRecovery recovery;
+
+    PeerFrameRecoveryTest()
+    {
+        final List<Member> members = new ArrayList<>();
+        for (int i = 0; i < 4; i++)
+        {
+            final byte[] d = new byte[32];
+            d[0] = 0x33;
+            d[31] = (byte)(i + 1);
+            keys[i] = SequencerKey.fromPrivateKey(d);
+            members.add(new Member(keys[i].publicKey(), 1));
+        }
+        recovery = new PeerFrameRecovery(new MemberSet(members, 0), domain, CHAIN_ID);
+    }
+
+    private byte[] vote(final int signer, final SequencerKey key)
+    {
+        final byte[] hash = new byte[32];
+        hash[0] = 7;
+        final byte[] sig = domain.signVote(key, MessageKind.NOTARIZE, 5, hash);
+        return new ConsensusCodec().encode(new Vote(MessageKind.NOTARIZE, signer, 5, Hash32.wrap(hash), sig));
+    }
+
+    @Test
+    void aSignedVoteIsDecodedAndAForgedOneIsDroppedAsBadSignature()
+    {
+        final Object ok = recovery.recover(vote(2, keys[2]), 2);
+        assertInstanceOf(Vote.class, ok);
+        assertEquals(2, ((Vote)ok).signer());
+        // Member 1 claims to be member 2: signed with the wrong key.
+        assertNull(recovery.recover(vote(2, keys[1]), 2));
+        assertEquals(1, recovery.drops(DropReason.BAD_SIGNATURE));
+    }
+
+    @Test
+    void streamedTransactionsAreRecoveredAndInvalidOnesCountedPerPeer() throws Exception
+    {
+        final byte[] good = TxSigner.signDynamicFee(CHAIN_ID, 0, 1_000_000L, 2_000_000_000L, 21_000,
+            Address.fromHex("0x000000000000000000000000000000000000dEaD"), BigInteger.ONE, new byte[0], keys[0].privateKey());
+        final byte[] otherChain = TxSigner.signDynamicFee(4114, 0, 1_000_000L, 2_000_000_000L, 21_000,
+            Address.fromHex("0x000000000000000000000000000000000000dEaD"), BigInteger.ONE, new byte[0], keys[0].privateKey());
+        final byte[] frame = new SupportCodec().encode(new TxBatch(1, 0, List.of(good, new byte[] {1, 2, 3}, otherChain)));
+        final Object out = recovery.recover(frame, 1);
+        assertInstanceOf(PeerFrameRecovery.RecoveredTxs.class, out);
+        final PeerFrameRecovery.RecoveredTxs txs = (PeerFrameRecovery.RecoveredTxs)out;
+        assertEquals(1, txs.txs().size());
+        assertTrue(Arrays.equals(good, txs.txs().get(0).raw()));
+        assertEquals(2, recovery.invalidFromPeer(), "garbage and a wrong-chain transaction");
+    }
+
+    @Test
+    void garbageTruncationsAndBitFlipsNeverThrowAndAreCounted()
+    {
+        final Random random = new Random(42);
+        final byte[] valid = vote(3, keys[3]);
+        int accepted = 0;
+        for (int i = 0; i < 5_000; i++)
+        {
+            final byte[] frame;
+            switch (i % 3)
+            {
+                case 0:
+                    frame = new byte[random.nextInt(200)];
+                    random.nextBytes(frame);
+                    break;
+                case 1:
+                    frame = Arrays.copyOf(valid, random.nextInt(valid.length));
+                    break;
+                default:
+                    frame = valid.clone();
+                    frame[random.nextInt(frame.length)] ^= (byte)(1 << random.nextInt(8));
+                    break;
+            }
+            final Object out = recovery.recover(frame, random.nextInt(4));
+            if (out != null)
+            {
+                // A flip in the signature's high-s half or padding can still verify only if the signed
+                // content is intact: then it is the same vote.
+                assertInstanceOf(Vote.class, out);
+                assertEquals(3, ((Vote)out).signer());
+                accepted++;
+            }
+        }
+        long drops = 0;
+        for (final DropReason r : DropReason.values())
+        {
+            drops += recovery.drops(r);
+        }
+        assertEquals(5_000 - accepted, drops, "every dropped frame counted exactly once");
+    }
+}
