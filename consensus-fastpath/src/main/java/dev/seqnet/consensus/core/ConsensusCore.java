@@ -146,22 +146,10 @@ public final class ConsensusCore
         return view;
     }
 
-    /** The leader of the current view. */
-    public int leader()
-    {
-        return schedule.leader(view);
-    }
-
     /** The view of the last finalized block (0 for genesis). */
     public long finalizedView()
     {
         return finalizedView;
-    }
-
-    /** The height of the last finalized block (0 for genesis). */
-    public long finalizedHeight()
-    {
-        return finalizedHeight;
     }
 
     /** True if the core already holds this certificate, so the inbound path may drop a copy unverified (§11). */

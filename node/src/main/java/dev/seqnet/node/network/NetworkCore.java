@@ -8,7 +8,6 @@ import dev.seqnet.chain.block.BlockSealer;
 import dev.seqnet.chain.block.L2Block;
 import dev.seqnet.chain.block.L2Header;
 import dev.seqnet.chain.block.TxMerkle;
-import dev.seqnet.chain.crypto.Keccak256;
 import dev.seqnet.chain.crypto.SequencerKey;
 import dev.seqnet.chain.crypto.Signatures;
 import dev.seqnet.chain.tx.EthTransaction;
@@ -983,7 +982,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             }
             final FinalizedBlock fb = new FinalizedBlock(b.height(), sb.view(), sb.parentView(), sb.proposer(),
                 Hash32.wrap(b.hash()), dev.seqnet.consensus.core.FinalizationPath.INDIRECT,
-                r.blocks().size() == i + 1 ? b.height() + r.proof().headers().size() : b.height() + (blocks.size() - i - 1) + r.proof().headers().size(),
+                b.height() + (blocks.size() - i - 1) + r.proof().headers().size(), // the height the proof certifies
                 certificate.value());
             final int length = blockCodec.encode(b, journalBuffer, 0);
             journal.append(journalBuffer, 0, length);
@@ -1046,11 +1045,5 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             }
         }
         return out;
-    }
-
-    /** Hash helper for logs and tests: the Keccak-256 of a raw transaction. */
-    static Hash32 txHash(final byte[] raw)
-    {
-        return Hash32.wrap(Keccak256.hash(raw));
     }
 }

@@ -36,9 +36,6 @@ public final class PeerFrameRecovery implements FrameRecovery
     {
     }
 
-    private final MemberSet members;
-    private final SigningDomain domain;
-    private final long chainId;
     private final CopyOnWriteArrayList<DropCounters> counters = new CopyOnWriteArrayList<>();
     private final AtomicLong invalidFromPeer = new AtomicLong();
     private final ThreadLocal<InboundVerifier> verifier;
@@ -47,9 +44,6 @@ public final class PeerFrameRecovery implements FrameRecovery
 
     public PeerFrameRecovery(final MemberSet members, final SigningDomain domain, final long chainId)
     {
-        this.members = members;
-        this.domain = domain;
-        this.chainId = chainId;
         this.verifier = ThreadLocal.withInitial(() ->
         {
             final DropCounters c = new DropCounters();
