@@ -5,11 +5,11 @@ import dev.seqnet.chain.ChainConstants;
 import dev.seqnet.chain.Hash32;
 import dev.seqnet.chain.block.BlockCodec;
 import dev.seqnet.chain.block.BlockSealer;
+import dev.seqnet.chain.block.BlockVerifier;
 import dev.seqnet.chain.block.L2Block;
 import dev.seqnet.chain.block.L2Header;
 import dev.seqnet.chain.block.TxMerkle;
 import dev.seqnet.chain.crypto.SequencerKey;
-import dev.seqnet.chain.crypto.Signatures;
 import dev.seqnet.chain.tx.EthTransaction;
 import dev.seqnet.chain.tx.TxRejection;
 import dev.seqnet.consensus.FinalityProof;
@@ -608,7 +608,8 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         {
             return null;
         }
-        final String problem = check(p, txs, chain.block(p.parentHash()));
+        final L2Block block = toBlock(p.block(), txs);
+        final String problem = check(p, block, txs, chain.block(p.parentHash()));
         if (problem != null)
         {
             LOG.log(System.Logger.Level.WARNING, "invalid proposal for view " + p.view() + " from " + p.leader() + ": " + problem);
@@ -616,7 +617,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         }
         try
         {
-            chain.execute(toBlock(p.block(), txs), txs);
+            chain.execute(block, txs);
             return Verdict.VALID;
         }
         catch (final InvalidBlockException e)
@@ -639,13 +640,18 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             return false;
         }
         final List<EthTransaction> txs = resolve(p.block());
-        if (txs == null || check(p, txs, chain.block(p.parentHash())) != null)
+        if (txs == null)
+        {
+            return false;
+        }
+        final L2Block block = toBlock(p.block(), txs);
+        if (check(p, block, txs, chain.block(p.parentHash())) != null)
         {
             return false;
         }
         try
         {
-            chain.execute(toBlock(p.block(), txs), txs);
+            chain.execute(block, txs);
             return true;
         }
         catch (final InvalidBlockException e)
@@ -669,8 +675,13 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         return txs;
     }
 
-    /** V5 and V6 (header, signature, fee, timestamps, merkle root, duplicates); null when they hold. */
-    private String check(final Proposal p, final List<EthTransaction> txs, final L2Block parent)
+    /**
+     * V5 and V6 on the block rebuilt from the proposal's claimed fields: {@link BlockVerifier} checks
+     * the prev_hash chain, the parent's timestamp, the merkle root over the resolved transactions, the
+     * header hash and the leader's header signature; this adds the height, duplicates, the genesis
+     * {@code l1_fee_rate}, the base fee and a bound on future timestamps. Null when they all hold.
+     */
+    private String check(final Proposal p, final L2Block block, final List<EthTransaction> txs, final L2Block parent)
     {
         final BlockCandidate b = p.block();
         final long parentHeight = parent == null ? 0 : parent.height();
@@ -678,28 +689,24 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         {
             return "height " + b.height() + " on parent " + parentHeight;
         }
-        final List<byte[]> raws = new ArrayList<>(txs.size());
         final HashSet<Hash32> seen = new HashSet<>();
         for (final EthTransaction tx : txs)
         {
-            raws.add(tx.raw());
             if (!seen.add(Hash32.wrap(tx.hash())))
             {
                 return "duplicate transaction";
             }
         }
-        final L2Header header = header(b, raws);
-        if (!header.hashEquals(b.blockHash().unsafeBytes()))
+        final long parentTs = parent == null ? genesisTimestamp : parent.header().timestamp();
+        final String bad = BlockVerifier.verify(block, parent == null ? Hash32.ZERO.bytes() : parent.hash(), parentTs,
+            members.member(p.leader()).publicKey());
+        if (bad != null)
         {
-            return "block hash does not match the header";
+            return bad;
         }
-        if (!l1FeeRate.equals(header.l1FeeRate()))
+        if (!l1FeeRate.equals(block.header().l1FeeRate()))
         {
-            return "l1_fee_rate " + header.l1FeeRate() + " != genesis " + l1FeeRate;
-        }
-        if (!Signatures.verify(b.headerSignature(), b.blockHash().unsafeBytes(), members.member(p.leader()).publicKey()))
-        {
-            return "bad header signature";
+            return "l1_fee_rate " + block.header().l1FeeRate() + " != genesis " + l1FeeRate;
         }
         final long expectedFee = parent == null ? ChainConstants.INITIAL_BASE_FEE :
             BaseFee.next(parent.baseFee(), parent.gasUsed(), ChainConstants.BLOCK_GAS_LIMIT);
@@ -707,22 +714,14 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         {
             return "base fee " + b.baseFee() + " != " + expectedFee;
         }
-        final long parentTs = parent == null ? genesisTimestamp : parent.header().timestamp();
-        if (b.timestamp() < parentTs || b.timestamp() > System.currentTimeMillis() / 1000 + 5)
+        if (b.timestamp() > System.currentTimeMillis() / 1000 + 5)
         {
-            return "timestamp " + b.timestamp() + " outside [" + parentTs + ", now + 5]";
+            return "timestamp " + b.timestamp() + " more than 5 s ahead";
         }
         return null;
     }
 
-    private static L2Header header(final BlockCandidate b, final List<byte[]> raws)
-    {
-        final BigInteger fee = BigInteger.valueOf(b.l1FeeRateHi()).shiftLeft(64)
-            .or(new BigInteger(Long.toUnsignedString(b.l1FeeRateLo())));
-        return new L2Header(b.height(), b.parentHash().bytes(), b.stateRoot().bytes(), fee, TxMerkle.rootOfRawTxs(raws),
-            b.timestamp());
-    }
-
+    /** The block as the proposal claims it: header fields, hash and signature as sent, with the resolved transactions. */
     private static L2Block toBlock(final BlockCandidate b, final List<EthTransaction> txs)
     {
         final List<byte[]> raws = new ArrayList<>(txs.size());
@@ -732,7 +731,11 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             raws.add(tx.raw());
             senders.add(tx.sender());
         }
-        return new L2Block(header(b, raws), b.blockHash().bytes(), b.headerSignature(), b.gasUsed(), b.baseFee(), raws, senders);
+        final BigInteger fee = BigInteger.valueOf(b.l1FeeRateHi()).shiftLeft(64)
+            .or(new BigInteger(Long.toUnsignedString(b.l1FeeRateLo())));
+        final L2Header header = new L2Header(b.height(), b.parentHash().bytes(), b.stateRoot().bytes(), fee,
+            b.txMerkleRoot().bytes(), b.timestamp());
+        return new L2Block(header, b.blockHash().bytes(), b.headerSignature(), b.gasUsed(), b.baseFee(), raws, senders);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -963,7 +966,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
                 return;
             }
             final L2Block prev = chain.head();
-            final String bad = dev.seqnet.chain.block.BlockVerifier.verify(b, prev == null ? new byte[32] : prev.hash(),
+            final String bad = BlockVerifier.verify(b, prev == null ? new byte[32] : prev.hash(),
                 prev == null ? genesisTimestamp : prev.header().timestamp(), members.member(sb.proposer()).publicKey());
             if (bad != null)
             {
