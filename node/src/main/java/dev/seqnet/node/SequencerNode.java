@@ -154,7 +154,8 @@ public final class SequencerNode implements AutoCloseable
         {
             final IngressPipeline ingress = pipeline;
             transportRunner = new org.agrona.concurrent.AgentRunner(
-                new org.agrona.concurrent.BackoffIdleStrategy(10, 20, 1_000, 100_000),
+                new org.agrona.concurrent.BackoffIdleStrategy(10, 20, 1_000,
+                    java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(config.transport.idleMaxParkUs)),
                 e -> LOG.log(System.Logger.Level.ERROR, "transport agent", e), null,
                 new dev.seqnet.transport.TransportAgent(transport, (from, buffer, offset, length) ->
                 {
@@ -188,8 +189,12 @@ public final class SequencerNode implements AutoCloseable
             params, self, key::sign, consensusRecovery.state(head));
         driver = dev.seqnet.transport.MediaDriverLauncher.launch(new dev.seqnet.transport.MediaDriverLauncher.Context()
             .aeronDirectoryName(config.aeronDirectory().toString())
+            .profile(config.driverProfile())
+            .idleMaxParkNs(java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(config.transport.idleMaxParkUs))
             .termBufferLength(config.transport.termLength));
-        transport = dev.seqnet.transport.Transport.launch(config.transportContext(self, members.size()));
+        // With the invoker driver (the default) the transport thread below is the driver's thread too.
+        transport = dev.seqnet.transport.Transport.launch(config.transportContext(self, members.size())
+            .driverAgentInvoker(driver.agentInvoker()));
         pipelineCtx
             .frameRecovery(new PeerFrameRecovery(members, genesis.signingDomain(), genesis.chainId))
             // Consensus timers fire from the tick: at most 4 ms late against a 20 ms view timeout. A 1 ms

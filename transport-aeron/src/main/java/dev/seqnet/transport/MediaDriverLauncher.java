@@ -13,6 +13,7 @@ import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.LogBufferDescriptor;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.NoOpIdleStrategy;
@@ -60,6 +61,15 @@ public final class MediaDriverLauncher implements AutoCloseable
         return driver;
     }
 
+    /**
+     * With {@link Profile#INVOKER}: the driver's whole duty cycle, to be invoked by one thread (give it to
+     * {@code Transport.Context.driverAgentInvoker}); null with a threaded profile.
+     */
+    public AgentInvoker agentInvoker()
+    {
+        return driver.sharedAgentInvoker();
+    }
+
     /** The concluded configuration. */
     public Context context()
     {
@@ -97,6 +107,14 @@ public final class MediaDriverLauncher implements AutoCloseable
          * up to {@link Context#idleMaxParkNs()}: the default, right when members share few cores.
          */
         SHARED_BACKOFF,
+
+        /**
+         * No driver thread at all: conductor, sender and receiver run whenever {@link #agentInvoker()} is invoked,
+         * which a {@link Transport} given that invoker does on every {@link Transport#poll} (so the member's
+         * transport agent is its driver too). On few cores this removes a thread and, more important, a second
+         * idle park on every hop: a frame offered or arrived waits for one backoff sleep, not the driver's as well.
+         */
+        INVOKER,
 
         /**
          * Three threads busy-spinning (sender and receiver with no idle at all): the lowest latency, but only
@@ -262,6 +280,10 @@ public final class MediaDriverLauncher implements AutoCloseable
                     .conductorIdleStrategy(new BusySpinIdleStrategy())
                     .senderIdleStrategy(NoOpIdleStrategy.INSTANCE)
                     .receiverIdleStrategy(NoOpIdleStrategy.INSTANCE);
+            }
+            else if (Profile.INVOKER == profile)
+            {
+                driverCtx.threadingMode(ThreadingMode.INVOKER);
             }
             else
             {

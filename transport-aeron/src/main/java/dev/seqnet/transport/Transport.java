@@ -19,6 +19,7 @@ import io.aeron.logbuffer.LogBufferDescriptor;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
@@ -71,6 +72,8 @@ public final class Transport implements AutoCloseable
     private final NanoClock nanoClock;
     private final long offerRetryBudgetNs;
     private final IdleStrategy offerIdleStrategy;
+    private final AgentInvoker driverInvoker;
+    private final AgentInvoker conductorInvoker;
     private final TransportCounters counters = new TransportCounters();
 
     private ExclusivePublication broadcastPublication;
@@ -120,6 +123,12 @@ public final class Transport implements AutoCloseable
             final Aeron.Context aeronCtx = new Aeron.Context()
                 .aeronDirectoryName(ctx.aeronDirectoryName())
                 .clientName("seqnet-transport-member-" + memberIndex);
+            if (null != ctx.driverAgentInvoker())
+            {
+                // The driver runs in our duty cycle: so does the client conductor, and while the client awaits a
+                // driver response (adding publications below) it invokes the driver itself.
+                aeronCtx.useConductorAgentInvoker(true).driverAgentInvoker(ctx.driverAgentInvoker());
+            }
             if (null != ctx.errorHandler())
             {
                 aeronCtx.errorHandler(ctx.errorHandler()).subscriberErrorHandler(ctx.errorHandler());
@@ -127,6 +136,8 @@ public final class Transport implements AutoCloseable
             aeron = Aeron.connect(aeronCtx);
             ownsAeron = true;
         }
+        driverInvoker = null != ctx.aeron() ? null : ctx.driverAgentInvoker();
+        conductorInvoker = null != driverInvoker ? aeron.conductorAgentInvoker() : null;
 
         try
         {
@@ -440,8 +451,15 @@ public final class Transport implements AutoCloseable
             assemblerOf(image.subscription()).freeSessionBuffer(image.sessionId());
         }
 
+        int fragments = 0;
+        if (null != driverInvoker)
+        {
+            // Invoker mode: this duty cycle is also the media driver's and the Aeron client conductor's.
+            fragments += driverInvoker.invoke();
+            fragments += conductorInvoker.invoke();
+        }
         frameHandler = handler;
-        int fragments = broadcastSubscription.poll(broadcastFilter, fragmentLimit);
+        fragments += broadcastSubscription.poll(broadcastFilter, fragmentLimit);
         if (null != directSubscription)
         {
             fragments += directSubscription.poll(directFilter, fragmentLimit);
@@ -707,6 +725,7 @@ public final class Transport implements AutoCloseable
         private long flowControlReceiverTimeoutNs = DEFAULT_FLOW_CONTROL_RECEIVER_TIMEOUT_NS;
         private long offerRetryBudgetNs = DEFAULT_OFFER_RETRY_BUDGET_NS;
         private IdleStrategy offerIdleStrategy;
+        private AgentInvoker driverAgentInvoker;
         private NanoClock nanoClock;
         private ErrorHandler errorHandler;
         private boolean concluded;
@@ -738,6 +757,10 @@ public final class Transport implements AutoCloseable
             if ((null == aeron) == (null == aeronDirectoryName))
             {
                 throw new IllegalStateException("set exactly one of aeron and aeronDirectoryName");
+            }
+            if (null != aeron && null != driverAgentInvoker)
+            {
+                throw new IllegalStateException("driverAgentInvoker goes with aeronDirectoryName: a given client is the caller's to drive");
             }
             if (0 == directTermLength)
             {
@@ -842,6 +865,23 @@ public final class Transport implements AutoCloseable
         public Mode mode()
         {
             return mode;
+        }
+
+        /**
+         * The duty cycle of a media driver launched with {@code MediaDriverLauncher.Profile.INVOKER}: the
+         * transport's own Aeron client then runs its conductor as an invoker too, and {@link Transport#poll}
+         * invokes both, so one polling thread is the member's whole Aeron stack. Only with
+         * {@link #aeronDirectoryName}: a client given through {@link #aeron} is the caller's to drive.
+         */
+        public Context driverAgentInvoker(final AgentInvoker driverAgentInvoker)
+        {
+            this.driverAgentInvoker = driverAgentInvoker;
+            return this;
+        }
+
+        public AgentInvoker driverAgentInvoker()
+        {
+            return driverAgentInvoker;
         }
 
         /** An Aeron client to use (not closed by the transport); or set {@link #aeronDirectoryName} instead. */

@@ -55,6 +55,7 @@ final class TestNetwork implements AutoCloseable
     final Transport[] transports;
     final Recorder[] recorders;
     private final AgentRunner[] runners;
+    private boolean invokerDrivers;
 
     TestNetwork(
         final Transport.Mode mode,
@@ -79,6 +80,13 @@ final class TestNetwork implements AutoCloseable
         transports = new Transport[memberCount];
         recorders = new Recorder[memberCount];
         runners = new AgentRunner[memberCount];
+    }
+
+    /** Members' drivers run in their transport's poll (MediaDriverLauncher.Profile.INVOKER) instead of a thread. */
+    TestNetwork invokerDrivers()
+    {
+        invokerDrivers = true;
+        return this;
     }
 
     String multicastEndpoint()
@@ -118,6 +126,10 @@ final class TestNetwork implements AutoCloseable
         {
             drivers[i] = MediaDriverLauncher.launch(driverContext("member-" + i));
             ctx.aeronDirectoryName(drivers[i].aeronDirectoryName());
+            if (invokerDrivers)
+            {
+                ctx.driverAgentInvoker(drivers[i].agentInvoker());
+            }
         }
         if (null != transportCustomizer)
         {
@@ -133,7 +145,8 @@ final class TestNetwork implements AutoCloseable
 
     private MediaDriverLauncher.Context driverContext(final String name)
     {
-        return new MediaDriverLauncher.Context().name(name).termBufferLength(64 * 1024);
+        return new MediaDriverLauncher.Context().name(name).termBufferLength(64 * 1024)
+            .profile(invokerDrivers ? MediaDriverLauncher.Profile.INVOKER : MediaDriverLauncher.Profile.SHARED_BACKOFF);
     }
 
     void startPolling(final int i)

@@ -101,6 +101,33 @@ class TransportTest
     }
 
     @ParameterizedTest
+    @EnumSource(value = Transport.Mode.class, names = {"MULTICAST", "MDC", "UNICAST"})
+    void invokerDriversRunOnlyInTheirMembersPollAndCarryEveryFrame(final Transport.Mode mode)
+    {
+        network = new TestNetwork(mode, 3, KIB * KIB, null).invokerDrivers();
+        assumeMulticastWorks(mode);
+        for (int i = 0; i < network.memberCount; i++)
+        {
+            network.startMember(i, i != 0);
+        }
+        // Member 0 is not polled: its driver never runs, so the others never see it connect.
+        final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+        while (System.nanoTime() < until)
+        {
+            assertFalse(network.transports[1].receivingFrom(0), "no image of member 0 without its duty cycle");
+        }
+
+        network.startPolling(0);
+        network.awaitReady();
+        exchange(network, 100, 5);
+        for (int i = 0; i < network.memberCount; i++)
+        {
+            assertEquals((network.memberCount - 1) * 105L,
+                network.transports[i].counters().get(TransportCounter.FRAMES_RECEIVED), "received by " + i);
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(Transport.Mode.class)
     void largeFrameIsReassembledIntact(final Transport.Mode mode)
     {

@@ -40,7 +40,7 @@ public final class BenchCommand implements Callable<Integer>
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--nodes", paramLabel = "N",
-        description = "Start an embedded network of 1, 4 or 7 members, each its own process (default 1; 4 and 7 need the BFT consensus, not built yet).")
+        description = "Start an embedded network of 1, 4 or 7 members, each its own process, on loopback (default 1).")
     Integer nodes;
 
     @Option(names = "--rpc", arity = "1..*", paramLabel = "URL",
@@ -109,6 +109,7 @@ public final class BenchCommand implements Callable<Integer>
     private PrintWriter stderr;
     private int memberCount;
     private String targetDescription;
+    private FinalityPaths paths;
 
     @Override
     public Integer call() throws Exception
@@ -159,6 +160,7 @@ public final class BenchCommand implements Callable<Integer>
             final RpcClient client = new RpcClient(urls.get(0));
             final long chain = Hex.parseQuantity(client.call("eth_chainId").asText()).longValueExact();
             memberCount = client.call("seq_members").size();
+            paths = memberCount > 1 ? new FinalityPaths(client) : null;
             senders.syncNonces(client);
             stdout.printf("target %s: chain id %d, %d member(s); senders: %s%n", targetDescription, chain, memberCount, senders.origin());
             stdout.flush();
@@ -212,11 +214,6 @@ public final class BenchCommand implements Callable<Integer>
         if (nodes != null && nodes != 1 && nodes != 4 && nodes != 7)
         {
             return "--nodes must be 1, 4 or 7, got " + nodes;
-        }
-        if (nodes != null && nodes > 1)
-        {
-            return "--nodes " + nodes + ": multi-member networks need the BFT consensus (consensus-fastpath), " +
-                "which is not built yet; use --nodes 1, or --rpc URL... against a running network";
         }
         if (keysFrom != null && rpc.isEmpty())
         {
@@ -281,11 +278,12 @@ public final class BenchCommand implements Callable<Integer>
             number(rate), number(duration), number(warmup));
         stdout.flush();
         final RunResult result = new OpenLoopRun(sender, subscriber, load, rate, counts[0], warmup, duration, grace,
-            stdout, log, null, "").run();
+            stdout, log, null, "").paths(paths).run();
+        final double share = fastShare();
         final List<PercentilePlot.Curve> curves = List.of(new PercentilePlot.Curve(legend(result), result.latency()));
         final String title = String.format("seqnet submit \u2192 finalized, %d member%s, %s tx/s open loop (corrected for coordinated omission)",
             memberCount, memberCount == 1 ? "" : "s", number(rate));
-        finish(result, curves, title, null, outDir);
+        finish(result, curves, title, null, share, outDir);
     }
 
     private void search(
@@ -319,6 +317,8 @@ public final class BenchCommand implements Callable<Integer>
         RunResult best = null;
         RunResult lowestFailed = null;
         RunResult last = null;
+        double bestShare = Double.NaN;
+        double lastShare = Double.NaN;
         while (search.next() > 0)
         {
             final double stepRate = search.next();
@@ -330,7 +330,8 @@ public final class BenchCommand implements Callable<Integer>
                 final int[] counts = OpenLoopRun.counts(stepRate, stepWarmup, stepDuration);
                 final SignedLoad load = sign(senders, counts[0] + counts[1], chain, label);
                 result = new OpenLoopRun(sender, subscriber, load, stepRate, counts[0], stepWarmup, stepDuration, grace,
-                    stdout, log, "rate=" + number(stepRate) + (attempt == 0 ? "" : "-retry" + attempt), label).run();
+                    stdout, log, "rate=" + number(stepRate) + (attempt == 0 ? "" : "-retry" + attempt), label).paths(paths).run();
+                final double stepShare = fastShare();
                 sustained = result.sustained(maxP99Micros);
                 for (final int account : result.troubledSenders())
                 {
@@ -351,10 +352,13 @@ public final class BenchCommand implements Callable<Integer>
                 step.put("finalized", result.finalized());
                 step.put("not_finalized", result.rejected() + result.errors() + result.lost());
                 step.put("sustained", sustained);
+                putShare(step, stepShare);
+                lastShare = stepShare;
             }
             if (sustained && (best == null || stepRate > best.rate()))
             {
                 best = result;
+                bestShare = lastShare;
             }
             if (!sustained && (lowestFailed == null || stepRate < lowestFailed.rate()))
             {
@@ -384,7 +388,7 @@ public final class BenchCommand implements Callable<Integer>
             stderr.printf("no step was sustained down to %s tx/s; the summary is the last step's%n", number(summary.rate()));
             stderr.flush();
         }
-        finish(summary, curves, title, extra, outDir);
+        finish(summary, curves, title, extra, best != null ? bestShare : lastShare, outDir);
     }
 
     /** Writes the plot, percentile table and summary.json, prints the summary, and ends stdout with the JSON line. */
@@ -393,6 +397,7 @@ public final class BenchCommand implements Callable<Integer>
         final List<PercentilePlot.Curve> curves,
         final String title,
         final ObjectNode extra,
+        final double fastShare,
         final Path outDir) throws IOException
     {
         final Path png = outDir.resolve("latency.png");
@@ -418,10 +423,16 @@ public final class BenchCommand implements Callable<Integer>
         json.put("lost", r.lost());
         json.put("rate_tx_s", extra != null ? extra.get("best_rate_tx_s").asDouble() : r.rate());
         json.put("nodes", memberCount);
-        json.putNull("fast_path_share");
+        putShare(json, fastShare);
         if (memberCount == 1)
         {
             json.put("fast_path_note", FAST_PATH_NOTE);
+        }
+        else if (paths != null && extra == null)
+        {
+            json.put("fast_path_blocks", paths.fast());
+            json.put("slow_path_blocks", paths.slow());
+            json.put("indirect_blocks", paths.indirect());
         }
         json.put("duration_s", r.durationSeconds());
         json.put("warmup_s", r.warmupSeconds());
@@ -458,10 +469,48 @@ public final class BenchCommand implements Callable<Integer>
         stdout.printf("  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s   (generator send lag p99 %s)%n",
             ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
             ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), ms(r.sendLag().getValueAtPercentile(99)));
-        stdout.printf("  fast-path share: %s%n", memberCount == 1 ? "n/a (" + FAST_PATH_NOTE + ")" : "not reported by this network");
+        stdout.printf("  fast-path share: %s%n", memberCount == 1 ? "n/a (" + FAST_PATH_NOTE + ")" : shareText(fastShare, extra == null));
         stdout.printf("  histogram log %s%n  plot          %s%n  percentiles   %s%n  summary       %s%n", hlog, png, percentiles, summaryFile);
         stdout.println(json.toString());
         stdout.flush();
+    }
+
+    /** The fast-path share of the last run's measured window, as member 0 counted it (NaN if none). */
+    private double fastShare()
+    {
+        if (paths == null)
+        {
+            return Double.NaN;
+        }
+        if (paths.failure() != null)
+        {
+            stderr.println("fast-path share unavailable: " + paths.failure());
+            stderr.flush();
+        }
+        return paths.fastShare();
+    }
+
+    private String shareText(final double share, final boolean withCounts)
+    {
+        if (Double.isNaN(share))
+        {
+            return "unknown (no block counted by member 0's seq_status)";
+        }
+        return withCounts ? String.format(
+            "%.1f %%  (%d fast, %d slow, %d indirect blocks in the measured window, as member 0 counted them)",
+            share * 100, paths.fast(), paths.slow(), paths.indirect()) : String.format("%.1f %%", share * 100);
+    }
+
+    private static void putShare(final ObjectNode node, final double share)
+    {
+        if (Double.isNaN(share))
+        {
+            node.putNull("fast_path_share");
+        }
+        else
+        {
+            node.put("fast_path_share", Math.round(share * 1000) / 1000.0);
+        }
     }
 
     private static void putLatencies(final ObjectNode node, final Histogram h)

@@ -1,10 +1,7 @@
 package dev.seqnet.node.bench;
 
 import dev.seqnet.node.cli.MemberProcesses;
-import dev.seqnet.node.config.DevAccounts;
-import dev.seqnet.node.config.Genesis;
-import dev.seqnet.node.config.KeyFile;
-import dev.seqnet.node.config.NodeConfig;
+import dev.seqnet.node.cli.TestnetLayout;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -20,7 +17,7 @@ import java.util.stream.Stream;
 /**
  * The {@code --nodes} target: a fresh network in a temporary directory whose genesis funds the bench
  * accounts, each member started as its own OS process (as {@code sequencer testnet} does) with RPC on
- * an ephemeral loopback port. A separate process keeps the load generator's threads, allocation and
+ * a free loopback port. A separate process keeps the load generator's threads, allocation and
  * GC out of the member's JVM, so the figures are what an outside client of a real member sees.
  * {@link #close()} stops the members and deletes the directory.
  */
@@ -43,21 +40,24 @@ final class EmbeddedNetwork implements AutoCloseable
     }
 
     /**
-     * Lays out and starts {@code nodes} members (only 1 until the BFT consensus exists).
+     * Lays out ({@link TestnetLayout#create}, as {@code sequencer testnet} does) and starts {@code nodes}
+     * members; with more than one they reach each other over Aeron UDP multicast on loopback.
      *
      * @param logDir where each member's output goes, as {@code member-I.log}.
      */
     static EmbeddedNetwork start(final int nodes, final long chainId, final BenchAccounts accounts, final Path logDir)
         throws IOException, InterruptedException
     {
-        if (nodes != 1)
-        {
-            throw new IllegalArgumentException("an embedded network of " + nodes + " members needs the BFT consensus");
-        }
         final EmbeddedNetwork network = new EmbeddedNetwork(Files.createTempDirectory("seqnet-bench-"));
         try
         {
-            final List<Path> configs = network.layout(nodes, chainId, accounts);
+            final List<String> fund = new ArrayList<>(accounts.size());
+            final String wei = "0x" + BALANCE.toString(16);
+            for (int i = 0; i < accounts.size(); i++)
+            {
+                fund.add(accounts.address(i).toHex() + "=" + wei);
+            }
+            final List<Path> configs = TestnetLayout.create(network.dir.resolve("net"), nodes, chainId, fund, 0);
             for (int i = 0; i < nodes; i++)
             {
                 network.startMember(configs.get(i), logDir.resolve("member-" + i + ".log"));
@@ -69,42 +69,6 @@ final class EmbeddedNetwork implements AutoCloseable
             throw e;
         }
         return network;
-    }
-
-    private List<Path> layout(final int nodes, final long chainId, final BenchAccounts accounts) throws IOException
-    {
-        final Genesis genesis = new Genesis();
-        genesis.chainId = chainId;
-        genesis.timestamp = System.currentTimeMillis() / 1000;
-        final List<KeyFile> keys = new ArrayList<>();
-        for (int i = 0; i < nodes; i++)
-        {
-            final KeyFile key = KeyFile.generate();
-            keys.add(key);
-            genesis.members.add(new Genesis.Member(i, key.address, key.publicKey, "1"));
-        }
-        for (int i = 0; i < DevAccounts.COUNT; i++)
-        {
-            genesis.alloc.put(DevAccounts.address(i).toHex(), BALANCE.toString());
-        }
-        for (int i = 0; i < accounts.size(); i++)
-        {
-            genesis.alloc.put(accounts.address(i).toHex(), BALANCE.toString());
-        }
-        genesis.validate();
-        genesis.save(dir.resolve("genesis.json"));
-        final List<Path> configs = new ArrayList<>();
-        for (int i = 0; i < nodes; i++)
-        {
-            final Path memberDir = dir.resolve("member-" + i);
-            keys.get(i).save(memberDir.resolve("key.json"));
-            final NodeConfig config = new NodeConfig();
-            config.genesisFile = "../genesis.json";
-            config.rpc.port = 0;
-            config.save(memberDir.resolve("node.json"));
-            configs.add(memberDir.resolve("node.json"));
-        }
-        return configs;
     }
 
     private void startMember(final Path config, final Path log) throws IOException, InterruptedException

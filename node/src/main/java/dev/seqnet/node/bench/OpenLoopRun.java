@@ -67,6 +67,8 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
     private volatile long lastFinalizedNanos;
     private long lastReportFinalized;
     private long backlogAtMeasureStart;
+    private FinalityPaths paths;
+    private boolean pathsStarted;
 
     /**
      * @param log   where measured interval histograms go (null: none); written from the progress thread.
@@ -104,11 +106,26 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
         this.state = new AtomicIntegerArray(load.size());
     }
 
+    /**
+     * Counts finalization paths over the measured window: {@code paths} is read (by the progress thread,
+     * never the sending one) when measuring begins and again when the run ends.
+     */
+    OpenLoopRun paths(final FinalityPaths paths)
+    {
+        this.paths = paths;
+        return this;
+    }
+
     /** Sends every transaction on schedule, waits until all are finalized or the grace period ends, and summarizes. */
     RunResult run() throws InterruptedException
     {
         final int total = load.size();
         t0 = System.nanoTime() + LEAD_NANOS;
+        if (paths != null && warmupCount == 0)
+        {
+            paths.markStart();
+            pathsStarted = true;
+        }
         running = true;
         subscriber.listener(this);
         final Thread progress = new Thread(this::progressLoop, "seqnet-bench-progress");
@@ -160,6 +177,14 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
             subscriber.listener(null);
         }
         drainIntervals(System.nanoTime());
+        if (paths != null)
+        {
+            if (!pathsStarted)
+            {
+                paths.markStart();
+            }
+            paths.markEnd();
+        }
         return result();
     }
 
@@ -255,6 +280,11 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
                 continue;
             }
             final long now = System.nanoTime();
+            if (paths != null && !pathsStarted && now >= intended(warmupCount))
+            {
+                paths.markStart();
+                pathsStarted = true;
+            }
             drainIntervals(now);
             printProgress(now);
             while (nextReport <= now)

@@ -22,8 +22,9 @@ import java.util.List;
  * {@code genesis.json} with N equal-stake members, and {@code member-I/} with each member's key and
  * {@code node.json}. Members get distinct RPC ports and, when N > 1, distinct transport endpoints
  * and a multicast group of their own on the loopback interface, all found free at creation.
+ * {@code sequencer bench --nodes N} lays out its embedded network with the same {@link #create}.
  */
-final class TestnetLayout
+public final class TestnetLayout
 {
     /** Most members a local network may have. */
     static final int MAX_NODES = 16;
@@ -66,11 +67,12 @@ final class TestnetLayout
     /**
      * Creates keys, genesis and member configs for a new network.
      *
+     * @param fund     extra genesis balances as {@code ADDRESS=WEI} (the dev accounts are always funded).
      * @param basePort RPC port of member 0 (member i uses basePort + i), or 0 to find free ports.
      * @return each member's node.json, by index.
      * @throws IllegalArgumentException if {@code dir} already holds a genesis.
      */
-    static List<Path> create(
+    public static List<Path> create(
         final Path dir, final int nodes, final long chainId, final List<String> fund, final int basePort)
         throws IOException
     {

@@ -9,6 +9,7 @@ import dev.seqnet.chain.crypto.Sha256;
 import dev.seqnet.chain.Hex;
 import dev.seqnet.consensus.MemberSet;
 import dev.seqnet.consensus.core.ConsensusParams;
+import dev.seqnet.transport.MediaDriverLauncher;
 import dev.seqnet.transport.Transport;
 
 import java.io.IOException;
@@ -148,6 +149,17 @@ public final class NodeConfig
          * members on one host never share one.
          */
         public String aeronDirBase = "/dev/shm";
+        /**
+         * Threads of the embedded media driver: {@code invoker} (default: none; the transport thread runs the
+         * driver in its own duty cycle, one backoff park per hop instead of two), {@code shared} (one driver
+         * thread), or {@code dedicated} (three busy-spinning threads: only with three spare pinned cores).
+         */
+        public String driverThreading = "invoker";
+        /**
+         * Longest sleep of the transport thread's backoff idle strategy, in microseconds: the most a frame
+         * waits to be sent or read when the member is idle, against the CPU an idle member burns waking up.
+         */
+        public long idleMaxParkUs = 100;
     }
 
     /** Smallest transport term: a 2 MiB TxBatch/Proposal-carrying publication needs term / 8 ≥ 256 KiB (§3.6). */
@@ -247,6 +259,11 @@ public final class NodeConfig
     private void validateTransport()
     {
         transportMode();
+        driverProfile();
+        if (transport.idleMaxParkUs < 1 || transport.idleMaxParkUs > 1_000_000)
+        {
+            throw new IllegalArgumentException("transport.idle_max_park_us must be in [1, 1000000]: " + transport.idleMaxParkUs);
+        }
         if (Integer.bitCount(transport.termLength) != 1 || transport.termLength < MIN_TERM_LENGTH ||
             transport.termLength > 1 << 30)
         {
@@ -280,6 +297,23 @@ public final class NodeConfig
         if (port < 1 || port > 65535)
         {
             throw new IllegalArgumentException(name + " must be host:port with a port in [1, 65535], got " + endpoint);
+        }
+    }
+
+    /** {@code transport.driver_threading} as the driver launcher's profile. */
+    public MediaDriverLauncher.Profile driverProfile()
+    {
+        switch (transport.driverThreading == null ? "" : transport.driverThreading)
+        {
+            case "invoker":
+                return MediaDriverLauncher.Profile.INVOKER;
+            case "shared":
+                return MediaDriverLauncher.Profile.SHARED_BACKOFF;
+            case "dedicated":
+                return MediaDriverLauncher.Profile.DEDICATED_BUSY_SPIN;
+            default:
+                throw new IllegalArgumentException("transport.driver_threading must be invoker, shared or dedicated: " +
+                    transport.driverThreading);
         }
     }
 

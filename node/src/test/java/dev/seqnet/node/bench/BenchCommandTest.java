@@ -138,12 +138,29 @@ class BenchCommandTest
     }
 
     @Test
-    void networksOfSeveralMembersAreRefusedUntilTheConsensusExists()
+    @Timeout(180)
+    void aFourMemberNetworkReportsItsFastPathShare() throws Exception
     {
-        assertEquals(2, bench("--nodes", "4"));
-        assertTrue(err.toString().contains("--nodes 4") && err.toString().contains("BFT consensus"), err.toString());
-        assertEquals(2, bench("--nodes", "7"));
-        assertTrue(err.toString().contains("--nodes 7"), err.toString());
+        final int exit = bench("--nodes", "4", "--rate", "40", "--duration", "3", "--warmup", "2", "--accounts", "20",
+            "--out", dir.resolve("four").toString());
+        assertEquals(0, exit, () -> "stdout:\n" + out + "\nstderr:\n" + err);
+        final List<String> lines = out.toString().lines().toList();
+        assertEquals(4, lines.stream().filter(l -> l.matches("member \\d pid \\d+ rpc http://127\\.0\\.0\\.1:\\d+ .*")).count(),
+            "four member processes started:\n" + out);
+        final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
+        assertEquals(4, summary.get("nodes").asInt());
+        assertEquals(120, summary.get("sent").asLong(), "40 tx/s for 3 measured seconds");
+        assertEquals(summary.get("sent").asLong(), summary.get("finalized").asLong(), "every transaction finalized by the network");
+        assertEquals(0, summary.get("lost").asLong());
+        final long fast = summary.get("fast_path_blocks").asLong();
+        final long slow = summary.get("slow_path_blocks").asLong();
+        final long indirect = summary.get("indirect_blocks").asLong();
+        assertTrue(fast >= 0 && slow >= 0 && indirect >= 0 && fast + slow + indirect > 0,
+            "member 0 finalized blocks in the window: " + summary);
+        assertEquals((double)fast / (fast + slow + indirect), summary.get("fast_path_share").asDouble(), 0.001,
+            "the share is fast / all blocks of the window");
+        assertTrue(summary.get("p50_us").asLong() > 0 && summary.get("p50_us").asLong() <= summary.get("p99_us").asLong());
+        assertTrue(out.toString().contains("fast-path share: "), out.toString());
     }
 
     @Test
