@@ -54,6 +54,7 @@ public final class SequencerNode implements AutoCloseable
     static final long NETWORK_TICK_MS = 4;
     private NetworkCore network;
     private dev.seqnet.transport.MediaDriverLauncher driver;
+    private dev.seqnet.node.network.NetworkTrace trace;
     private dev.seqnet.transport.Transport transport;
     private org.agrona.concurrent.AgentRunner transportRunner;
     private static final System.Logger LOG = System.getLogger(SequencerNode.class.getName());
@@ -159,6 +160,10 @@ public final class SequencerNode implements AutoCloseable
                 e -> LOG.log(System.Logger.Level.ERROR, "transport agent", e), null,
                 new dev.seqnet.transport.TransportAgent(transport, (from, buffer, offset, length) ->
                 {
+                    if (trace != null)
+                    {
+                        trace.frame(from, length >= 4 ? buffer.getShort(offset + 2, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF : -1, length);
+                    }
                     final byte[] frame = new byte[length];
                     buffer.getBytes(offset, frame);
                     ingress.submitFrame(frame, from); // a full ring drops the frame: retries and sync recover
@@ -201,10 +206,14 @@ public final class SequencerNode implements AutoCloseable
             // tick cost each idle member ~30 % of a core (the backoff wait strategy spins and yields
             // ~220 µs after every event); 4 ms costs ~13 %.
             .tickIntervalMs(Math.max(1, Math.min(config.ingress.tickIntervalMs, NETWORK_TICK_MS)));
+        if (config.consensus.traceFile != null)
+        {
+            trace = dev.seqnet.node.network.NetworkTrace.open(config.resolve(config.consensus.traceFile));
+        }
         return new NetworkCore(new NetworkCore.Parts(self, genesis.chainId, key, members, genesis.signingDomain(),
             genesis.l1FeeRateValue(), genesis.timestamp, consensusCore, core, mempool, ledger, head, journal, view, transport,
             2 * config.mempool.globalSlots, params.leaderTimeoutNs(), consensusRecovery.finalized(),
-            consensusRecovery.evidence()));
+            consensusRecovery.evidence())).trace(trace);
     }
 
     public int rpcPort()
@@ -264,6 +273,10 @@ public final class SequencerNode implements AutoCloseable
         if (driver != null)
         {
             driver.close();
+        }
+        if (trace != null)
+        {
+            trace.close();
         }
         if (journal != null)
         {

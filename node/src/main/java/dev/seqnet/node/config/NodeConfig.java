@@ -123,6 +123,12 @@ public final class NodeConfig
         public long nudgeIntervalMs = 10;
         /** {@code none}, or {@code msync} to force each own vote to the device before it is sent (§8.1). */
         public String voteSync = "none";
+        /**
+         * A file for this member's consensus timeline (frames, core inputs and commands with their
+         * nanoTime), read by {@code tools/trace-breakdown.py}; null (default) for none. Debugging only: it
+         * costs an allocation and a write per event.
+         */
+        public String traceFile;
     }
 
     /**

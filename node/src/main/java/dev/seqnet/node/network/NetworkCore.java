@@ -147,6 +147,8 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     {
     }
 
+    private NetworkTrace trace;
+
     public NetworkCore(final Parts p)
     {
         this.self = p.self();
@@ -180,6 +182,13 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         evidence.addAll(p.recoveredEvidence());
         evidenceSeq = p.recoveredEvidence().isEmpty() ? 0 : p.recoveredEvidence().get(p.recoveredEvidence().size() - 1).seq() + 1;
         this.status = core.status();
+    }
+
+    /** Writes this member's timeline to {@code trace} (null: off, the default); set before {@link #start()}. */
+    public NetworkCore trace(final NetworkTrace trace)
+    {
+        this.trace = trace;
+        return this;
     }
 
     /** Starts the core; call on the sequencer thread or before the pipeline starts. */
@@ -248,6 +257,10 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         flushOutgoing();
         retryPendingVerify(now);
         fireTimers(now);
+        if (trace != null)
+        {
+            trace.flush();
+        }
         if (syncing && now - syncSentNs > 10 * leaderTimeoutNs)
         {
             syncPeer++;
@@ -273,6 +286,10 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         }
         else if (recovered instanceof PeerFrameRecovery.RecoveredTxs r)
         {
+            if (trace != null)
+            {
+                trace.txBatchReceived(origin, r.txs().size());
+            }
             for (final EthTransaction tx : r.txs())
             {
                 if (txStore.add(tx))
@@ -310,6 +327,10 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             Input next;
             while (failure == null && (next = inputs.poll()) != null)
             {
+                if (trace != null)
+                {
+                    trace.input(next);
+                }
                 core.on(next, this::run);
             }
             inputs.clear();
@@ -326,6 +347,10 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         if (failure != null)
         {
             return;
+        }
+        if (trace != null)
+        {
+            trace.command(command);
         }
         try
         {
@@ -479,6 +504,10 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             return;
         }
         final TxBatch batch = new TxBatch(self, batchSeq++, List.copyOf(outgoing));
+        if (trace != null)
+        {
+            trace.txBatchSent(outgoing.size());
+        }
         outgoing.clear();
         outgoingBytes = 0;
         sendSupport(-1, batch);
@@ -807,6 +836,10 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         proposals.remove(fb.blockHash());
         finalizedByHeight.put(fb.height(), fb);
         admission.publish(block, txs, true);
+        if (trace != null)
+        {
+            trace.published(block.header().height(), txs.size());
+        }
     }
 
     // ------------------------------------------------------------------------------------------

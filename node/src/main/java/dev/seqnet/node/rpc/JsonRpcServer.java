@@ -60,7 +60,7 @@ public final class JsonRpcServer implements AutoCloseable
         server = vertx.createHttpServer(options)
             .webSocketHandler(this::onWebSocket)
             .requestHandler(this::onRequest);
-        server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return server.actualPort();
     }
 
