@@ -43,6 +43,11 @@ public final class BenchCommand implements Callable<Integer>
         description = "Start an embedded network of 1, 4 or 7 members, each its own process, on loopback (default 1).")
     Integer nodes;
 
+    @Option(names = "--member-setting", paramLabel = "SECTION.KEY=VALUE",
+        description = "Embedded network: override a node.json value of every member, e.g. ingress.wait_strategy=blocking " +
+            "or transport.idle_max_park_us=50 (repeatable).")
+    List<String> memberSettings = new ArrayList<>();
+
     @Option(names = "--rpc", arity = "1..*", paramLabel = "URL",
         description = "Load a running network instead: member RPC URLs (sends round-robin; blocks followed on the first).")
     List<String> rpc = new ArrayList<>();
@@ -137,7 +142,7 @@ public final class BenchCommand implements Callable<Integer>
             stdout.printf("deriving %d sender accounts ...%n", accounts);
             stdout.flush();
             senders = BenchAccounts.derived(accounts);
-            network = EmbeddedNetwork.start(n, chainId, senders, outDir);
+            network = EmbeddedNetwork.start(n, chainId, senders, memberSettings, outDir);
             final EmbeddedNetwork started = network;
             stopOnExit = new Thread(started::close, "seqnet-bench-stop-members");
             Runtime.getRuntime().addShutdownHook(stopOnExit);
@@ -214,6 +219,10 @@ public final class BenchCommand implements Callable<Integer>
         if (nodes != null && nodes != 1 && nodes != 4 && nodes != 7)
         {
             return "--nodes must be 1, 4 or 7, got " + nodes;
+        }
+        if (!memberSettings.isEmpty() && !rpc.isEmpty())
+        {
+            return "--member-setting configures an embedded network; a running one (--rpc) keeps its own node.json";
         }
         if (keysFrom != null && rpc.isEmpty())
         {

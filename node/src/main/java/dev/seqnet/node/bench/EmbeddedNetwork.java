@@ -3,6 +3,12 @@ package dev.seqnet.node.bench;
 import dev.seqnet.node.cli.MemberProcesses;
 import dev.seqnet.node.cli.TestnetLayout;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.seqnet.node.config.NodeConfig;
+
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +51,8 @@ final class EmbeddedNetwork implements AutoCloseable
      *
      * @param logDir where each member's output goes, as {@code member-I.log}.
      */
-    static EmbeddedNetwork start(final int nodes, final long chainId, final BenchAccounts accounts, final Path logDir)
+    static EmbeddedNetwork start(
+        final int nodes, final long chainId, final BenchAccounts accounts, final List<String> settings, final Path logDir)
         throws IOException, InterruptedException
     {
         final EmbeddedNetwork network = new EmbeddedNetwork(Files.createTempDirectory("seqnet-bench-"));
@@ -58,6 +65,10 @@ final class EmbeddedNetwork implements AutoCloseable
                 fund.add(accounts.address(i).toHex() + "=" + wei);
             }
             final List<Path> configs = TestnetLayout.create(network.dir.resolve("net"), nodes, chainId, fund, 0);
+            for (final Path config : configs)
+            {
+                applySettings(config, settings);
+            }
             for (int i = 0; i < nodes; i++)
             {
                 network.startMember(configs.get(i), logDir.resolve("member-" + i + ".log"));
@@ -69,6 +80,50 @@ final class EmbeddedNetwork implements AutoCloseable
             throw e;
         }
         return network;
+    }
+
+    /**
+     * Overrides node.json values given as {@code section.key=value} (snake_case, as in the file; a value that
+     * parses as JSON is taken as such, otherwise as a string), then checks the result loads and validates.
+     *
+     * @throws IllegalArgumentException naming the setting that is malformed or unknown.
+     */
+    static void applySettings(final Path config, final List<String> settings) throws IOException
+    {
+        if (settings.isEmpty())
+        {
+            return;
+        }
+        final ObjectMapper mapper = NodeConfig.mapper();
+        final ObjectNode root = (ObjectNode)mapper.readTree(config.toFile());
+        for (final String setting : settings)
+        {
+            final int eq = setting.indexOf('=');
+            final String path = eq < 0 ? "" : setting.substring(0, eq);
+            final String[] keys = path.split("\\.");
+            if (eq < 0 || keys.length != 2 || keys[0].isEmpty() || keys[1].isEmpty())
+            {
+                throw new IllegalArgumentException("--member-setting takes SECTION.KEY=VALUE, got " + setting);
+            }
+            final JsonNode section = root.get(keys[0]);
+            if (!(section instanceof ObjectNode) || !section.has(keys[1]))
+            {
+                throw new IllegalArgumentException("--member-setting " + setting + ": node.json has no " + path);
+            }
+            final String text = setting.substring(eq + 1);
+            JsonNode value;
+            try
+            {
+                value = mapper.readTree(text);
+            }
+            catch (final IOException notJson)
+            {
+                value = null;
+            }
+            ((ObjectNode)section).set(keys[1], value == null || value.isMissingNode() ? TextNode.valueOf(text) : value);
+        }
+        mapper.writerWithDefaultPrettyPrinter().writeValue(config.toFile(), root);
+        NodeConfig.load(config).validate();
     }
 
     private void startMember(final Path config, final Path log) throws IOException, InterruptedException
