@@ -153,7 +153,7 @@ final class OpenLoopEcho implements EgressListener
                 final long now = System.nanoTime();
                 while (next < total && intended(next) <= now)
                 {
-                    message.putLong(0, next);
+                    message.putLong(0, next, ByteOrder.LITTLE_ENDIAN);
                     final long result = cluster.offer(message, 0, messageBytes);
                     if (result < 0)
                     {
