@@ -6,6 +6,7 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.WaitStrategy;
 import dev.seqnet.chain.tx.TxRejection;
 
 import java.util.ArrayList;
@@ -79,7 +80,8 @@ public final class IngressPipeline implements AutoCloseable
         Objects.requireNonNull(recovery, "recovery");
         Objects.requireNonNull(stage, "stage");
 
-        ring = RingBuffer.createMultiProducer(IngressEvent::new, ctx.ringSize(), WaitStrategies.create(ctx.waitStrategy()));
+        final WaitStrategy waitStrategy = WaitStrategies.create(ctx.waitStrategy());
+        ring = RingBuffer.createMultiProducer(IngressEvent::new, ctx.ringSize(), waitStrategy);
         final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder();
 
         final int shards = ctx.recoveryThreads();
@@ -89,7 +91,7 @@ public final class IngressPipeline implements AutoCloseable
         for (int i = 0; i < shards; i++)
         {
             final BatchEventProcessor<IngressEvent> processor =
-                builder.build(ring, recoveryBarrier, new RecoveryHandler(i, shards, recovery, ctx.frameRecovery(), faults));
+                builder.build(ring, recoveryBarrier, new RecoveryHandler(i, shards, recovery, ctx.frameRecovery(), faults, waitStrategy));
             processor.setExceptionHandler(faults);
             recoveryProcessors.add(processor);
             recoverySequences[i] = processor.getSequence();

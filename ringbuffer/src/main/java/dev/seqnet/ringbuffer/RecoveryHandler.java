@@ -1,6 +1,8 @@
 package dev.seqnet.ringbuffer;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.WaitStrategy;
 import dev.seqnet.chain.tx.EthTransaction;
 import dev.seqnet.chain.tx.TxDecodeException;
 import dev.seqnet.chain.tx.TxRejection;
@@ -18,11 +20,14 @@ final class RecoveryHandler implements EventHandler<IngressEvent>
     private final TxRecovery recovery;
     private final StageFaults faults;
     private final FrameRecovery frameRecovery;
+    private final WaitStrategy waitStrategy;
+    private Sequence sequenceCallback;
 
     RecoveryHandler(
         final int ordinal, final int shards, final TxRecovery recovery, final FrameRecovery frameRecovery,
-        final StageFaults faults)
+        final StageFaults faults, final WaitStrategy waitStrategy)
     {
+        this.waitStrategy = waitStrategy;
         this.frameRecovery = frameRecovery;
         this.ordinal = ordinal;
         this.shards = shards;
@@ -36,7 +41,25 @@ final class RecoveryHandler implements EventHandler<IngressEvent>
     }
 
     @Override
+    public void setSequenceCallback(final Sequence sequenceCallback)
+    {
+        this.sequenceCallback = sequenceCallback;
+    }
+
+    @Override
     public void onEvent(final IngressEvent event, final long sequence, final boolean endOfBatch)
+    {
+        recover(event, sequence);
+        if (endOfBatch && null != sequenceCallback)
+        {
+            // Release the batch now rather than after we return, and wake the sequencer if it blocks on us
+            // (StagedBlockingWaitStrategy): otherwise it would learn of our progress only by spinning.
+            sequenceCallback.set(sequence);
+            waitStrategy.signalAllWhenBlocking();
+        }
+    }
+
+    private void recover(final IngressEvent event, final long sequence)
     {
         if (!owns(sequence, ordinal, shards))
         {

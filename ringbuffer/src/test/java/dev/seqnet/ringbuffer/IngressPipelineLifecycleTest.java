@@ -1,6 +1,5 @@
 package dev.seqnet.ringbuffer;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
@@ -378,7 +377,8 @@ class IngressPipelineLifecycleTest
 
         assertInstanceOf(YieldingWaitStrategy.class, WaitStrategies.create("yielding"));
         assertInstanceOf(SleepingWaitStrategy.class, WaitStrategies.create("sleeping"));
-        assertInstanceOf(BlockingWaitStrategy.class, WaitStrategies.create("blocking"));
+        assertInstanceOf(StagedBlockingWaitStrategy.class, WaitStrategies.create("blocking"));
+        assertInstanceOf(StagedBlockingWaitStrategy.class, WaitStrategies.create("backoff"));
         assertInstanceOf(BusySpinWaitStrategy.class, WaitStrategies.create("busy-spin"));
         assertThrows(IllegalArgumentException.class, () -> WaitStrategies.create("busyspin"));
     }

@@ -373,7 +373,8 @@ class IngressPipelineTest
         final IngressCounters counters = new IngressCounters();
         final SequencerHandler handler = new SequencerHandler(
             stage, () -> 42L, counters, new StageFaults(), new java.util.concurrent.atomic.AtomicBoolean());
-        final RecoveryHandler recovery = new RecoveryHandler(0, 1, new TestTxFormat(0), null, new StageFaults());
+        final RecoveryHandler recovery = new RecoveryHandler(0, 1, new TestTxFormat(0), null, new StageFaults(),
+            WaitStrategies.create(WaitStrategies.BACKOFF));
 
         final IngressEvent event = new IngressEvent();
         final Answer answer = new Answer();
@@ -415,7 +416,7 @@ class IngressPipelineTest
         {
             calls.incrementAndGet();
             return format.recover(raw);
-        }, null, new StageFaults());
+        }, null, new StageFaults(), WaitStrategies.create(WaitStrategies.BACKOFF));
         final IngressEvent event = new IngressEvent();
         for (long sequence = 0; sequence < 9; sequence++)
         {
