@@ -200,8 +200,11 @@ public final class SequencerNode implements AutoCloseable
         // With the invoker driver (the default) the transport thread below is the driver's thread too.
         transport = dev.seqnet.transport.Transport.launch(config.transportContext(self, members.size())
             .driverAgentInvoker(driver.agentInvoker()));
+        // Shared by the recovery threads (readers) and NetworkCore (writer): certificates already held are not verified again.
+        final dev.seqnet.consensus.wire.HeldCertificates held = new dev.seqnet.consensus.wire.HeldCertificates(4096);
+        final PeerFrameRecovery inbound = new PeerFrameRecovery(members, genesis.signingDomain(), genesis.chainId, held);
         pipelineCtx
-            .frameRecovery(new PeerFrameRecovery(members, genesis.signingDomain(), genesis.chainId))
+            .frameRecovery(inbound)
             // Consensus timers fire from the tick: at most 4 ms late against a 20 ms view timeout. A 1 ms
             // tick cost each idle member ~30 % of a core (the backoff wait strategy spins and yields
             // ~220 µs after every event); 4 ms costs ~13 %.
@@ -213,7 +216,7 @@ public final class SequencerNode implements AutoCloseable
         return new NetworkCore(new NetworkCore.Parts(self, genesis.chainId, key, members, genesis.signingDomain(),
             genesis.l1FeeRateValue(), genesis.timestamp, consensusCore, core, mempool, ledger, head, journal, view, transport,
             2 * config.mempool.globalSlots, params.leaderTimeoutNs(), consensusRecovery.finalized(),
-            consensusRecovery.evidence())).trace(trace);
+            consensusRecovery.evidence())).trace(trace).heldCertificates(held).inbound(inbound);
     }
 
     public int rpcPort()

@@ -209,7 +209,8 @@ class ConsensusRpcTest
         assertEquals(0, status.get("evidenceCount").asLong());
         for (final String name : List.of("views.notarized", "views.nullified", "views.skipped", "nullify.contradiction",
             "fallbacks.sent", "blocks.indirect", "evidence.count", "drop.late", "drop.stale", "drop.farFuture",
-            "drop.duplicate", "drop.invalidProposal", "drop.wrongLeader"))
+            "drop.duplicate", "drop.invalidProposal", "drop.wrongLeader", "drop.malformed", "drop.oversize", "drop.nonMember",
+            "drop.badSignature", "tx.invalidFromPeer"))
         {
             assertTrue(counters.has(name), name);
         }

@@ -28,6 +28,7 @@ public final class InboundVerifier
     private final byte[][] publicKeys;
     private final ConsensusCodec consensus = new ConsensusCodec();
     private final SupportCodec support = new SupportCodec();
+    private HeldCertificates heldCertificates;
 
     /** A verifier using libsecp256k1 and its own counters. */
     public InboundVerifier(final MemberSet members, final SigningDomain domain)
@@ -56,6 +57,16 @@ public final class InboundVerifier
         {
             publicKeys[i] = members.member(i).publicKey();
         }
+    }
+
+    /**
+     * Certificates the member already holds: one arriving again is dropped as a duplicate before its
+     * signatures are checked (null, the default: every certificate is checked).
+     */
+    public InboundVerifier heldCertificates(final HeldCertificates heldCertificates)
+    {
+        this.heldCertificates = heldCertificates;
+        return this;
     }
 
     public DropCounters counters()
@@ -87,7 +98,9 @@ public final class InboundVerifier
         }
         else if (m instanceof dev.seqnet.consensus.Certificate)
         {
-            drop = checkCertificate(buffer, offset, length);
+            final dev.seqnet.consensus.Certificate c = (dev.seqnet.consensus.Certificate)m;
+            drop = null != heldCertificates && heldCertificates.holds(c.kind(), c.view(), c.blockHash()) ?
+                DropReason.DUPLICATE : checkCertificate(buffer, offset, length);
         }
         else
         {

@@ -163,6 +163,35 @@ class InboundVerifierTest
     }
 
     @Test
+    void aCertificateAlreadyHeldIsADuplicateDroppedBeforeItsSignaturesAreChecked()
+    {
+        final AtomicInteger calls = new AtomicInteger();
+        final SignatureCheck counting = (sig, digest, key) ->
+        {
+            calls.incrementAndGet();
+            return true;
+        };
+        final HeldCertificates held = new HeldCertificates(64);
+        final InboundVerifier verifier = new InboundVerifier(f.members, f.domain, counting, new DropCounters()).heldCertificates(held);
+        final Certificate fast = (Certificate)samples.consensus().get("fast");
+        final byte[] frame = encode(fast);
+
+        assertTrue(verifier.verify(new UnsafeBuffer(frame), 0, frame.length).isOk(), "not held yet: verified");
+        final int checksOfOne = calls.get();
+        assertTrue(checksOfOne > 1, "every signature of the certificate is checked");
+
+        held.add(fast.kind(), fast.view(), fast.blockHash());
+        assertEquals(DropReason.DUPLICATE, verifier.verify(new UnsafeBuffer(frame), 0, frame.length).drop());
+        assertEquals(checksOfOne, calls.get(), "no signature checked for a held certificate");
+        assertEquals(1, verifier.counters().get(DropReason.DUPLICATE));
+
+        held.add(CertificateKind.NOTARIZATION, fast.view(), fast.blockHash());
+        held.add(fast.kind(), fast.view() + 64, fast.blockHash()); // the same slot, a later view
+        assertTrue(verifier.verify(new UnsafeBuffer(frame), 0, frame.length).isOk(), "overwritten: verified again");
+        assertEquals(2 * checksOfOne, calls.get());
+    }
+
+    @Test
     void countersNameEveryReasonOfTheSpec()
     {
         final DropCounters counters = new DropCounters();

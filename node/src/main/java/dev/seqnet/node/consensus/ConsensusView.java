@@ -2,6 +2,7 @@ package dev.seqnet.node.consensus;
 
 import dev.seqnet.consensus.core.CoreStatus;
 import dev.seqnet.consensus.core.FinalizedBlock;
+import dev.seqnet.consensus.wire.DropReason;
 
 import java.util.List;
 
@@ -26,4 +27,19 @@ public interface ConsensusView
 
     /** Evidence records with {@code seq >= fromSeq}, ascending, at most {@code limit}. */
     List<EvidenceRecord> evidence(long fromSeq, int limit);
+
+    /**
+     * Peer frames dropped for {@code reason} before they reached the core (decoding, limits, membership,
+     * signatures, certificates already held), summed over the recovery threads; 0 without peers.
+     */
+    default long inboundDrops(final DropReason reason)
+    {
+        return 0;
+    }
+
+    /** Transactions streamed by peers that failed ingress checks ({@code tx.invalidFromPeer}); 0 without peers. */
+    default long txInvalidFromPeer()
+    {
+        return 0;
+    }
 }

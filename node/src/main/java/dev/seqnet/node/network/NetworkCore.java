@@ -16,6 +16,7 @@ import dev.seqnet.consensus.FinalityProof;
 import dev.seqnet.consensus.FinalityVerifier;
 import dev.seqnet.consensus.MemberSet;
 import dev.seqnet.consensus.SigningDomain;
+import dev.seqnet.consensus.Certificate;
 import dev.seqnet.consensus.core.Command;
 import dev.seqnet.consensus.core.ConsensusCore;
 import dev.seqnet.consensus.core.CoreStatus;
@@ -148,6 +149,8 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     }
 
     private NetworkTrace trace;
+    private PeerFrameRecovery inbound;
+    private dev.seqnet.consensus.wire.HeldCertificates heldCertificates;
 
     public NetworkCore(final Parts p)
     {
@@ -182,6 +185,35 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         evidence.addAll(p.recoveredEvidence());
         evidenceSeq = p.recoveredEvidence().isEmpty() ? 0 : p.recoveredEvidence().get(p.recoveredEvidence().size() - 1).seq() + 1;
         this.status = core.status();
+    }
+
+    /**
+     * Where this member records the certificates its core holds, for the inbound verifiers to drop
+     * duplicates unverified (null: none); set before {@link #start()}.
+     */
+    public NetworkCore heldCertificates(final dev.seqnet.consensus.wire.HeldCertificates heldCertificates)
+    {
+        this.heldCertificates = heldCertificates;
+        return this;
+    }
+
+    /** The inbound checks whose drops {@code seq_status} reports with the core's; set before {@link #start()}. */
+    public NetworkCore inbound(final PeerFrameRecovery inbound)
+    {
+        this.inbound = inbound;
+        return this;
+    }
+
+    @Override
+    public long inboundDrops(final dev.seqnet.consensus.wire.DropReason reason)
+    {
+        return inbound == null ? 0 : inbound.drops(reason);
+    }
+
+    @Override
+    public long txInvalidFromPeer()
+    {
+        return inbound == null ? 0 : inbound.invalidFromPeer();
     }
 
     /** Writes this member's timeline to {@code trace} (null: off, the default); set before {@link #start()}. */
@@ -283,6 +315,14 @@ public final class NetworkCore implements SequencerStage, ConsensusView
                 proposals.putIfAbsent(p.blockHash(), p);
             }
             feed(new Input.MessageReceived(now, m));
+            if (m instanceof Certificate c && heldCertificates != null)
+            {
+                final byte[] hash = c.blockHash();
+                if (core.holdsCertificate(c.kind(), c.view(), Hash32.wrap(hash)))
+                {
+                    heldCertificates.add(c.kind(), c.view(), hash);
+                }
+            }
         }
         else if (recovered instanceof PeerFrameRecovery.RecoveredTxs r)
         {
@@ -366,6 +406,10 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             }
             else if (command instanceof Command.Broadcast c)
             {
+                if (c.message() instanceof Certificate formed && heldCertificates != null)
+                {
+                    heldCertificates.add(formed.kind(), formed.view(), formed.blockHash());
+                }
                 broadcast(c.message());
             }
             else if (command instanceof Command.Send c)

@@ -44,11 +44,21 @@ public final class PeerFrameRecovery implements FrameRecovery
 
     public PeerFrameRecovery(final MemberSet members, final SigningDomain domain, final long chainId)
     {
+        this(members, domain, chainId, null);
+    }
+
+    /**
+     * @param held certificates the member holds, shared with its {@link NetworkCore}: duplicates of them are
+     *             dropped before their signatures are checked (null: check every certificate).
+     */
+    public PeerFrameRecovery(
+        final MemberSet members, final SigningDomain domain, final long chainId, final dev.seqnet.consensus.wire.HeldCertificates held)
+    {
         this.verifier = ThreadLocal.withInitial(() ->
         {
             final DropCounters c = new DropCounters();
             counters.add(c);
-            return new InboundVerifier(members, domain, SignatureCheck.SECP256K1, c);
+            return new InboundVerifier(members, domain, SignatureCheck.SECP256K1, c).heldCertificates(held);
         });
         this.decoder = ThreadLocal.withInitial(() -> new TxDecoder(chainId));
     }
@@ -106,7 +116,7 @@ public final class PeerFrameRecovery implements FrameRecovery
     }
 
     /** Drops of one reason summed over the recovery threads. */
-    long drops(final DropReason reason)
+    public long drops(final DropReason reason)
     {
         long sum = 0;
         for (final DropCounters c : counters)
@@ -117,7 +127,7 @@ public final class PeerFrameRecovery implements FrameRecovery
     }
 
     /** Streamed transactions that failed ingress checks ({@code tx.invalidFromPeer}). */
-    long invalidFromPeer()
+    public long invalidFromPeer()
     {
         return invalidFromPeer.get();
     }

@@ -1,5 +1,7 @@
 package dev.seqnet.node.rpc;
 
+import dev.seqnet.consensus.wire.DropReason;
+import dev.seqnet.node.consensus.ConsensusView;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,6 +24,24 @@ public final class ConsensusJson
 
     private ConsensusJson()
     {
+    }
+
+    /** {@code seq_status}: the core's snapshot plus the drops counted before the core (inbound checks). */
+    public static ObjectNode status(final ConsensusView consensus)
+    {
+        final ObjectNode o = status(consensus.status());
+        final ObjectNode counters = (ObjectNode)o.get("counters");
+        for (final DropReason reason : new DropReason[] {DropReason.MALFORMED, DropReason.OVERSIZE, DropReason.NON_MEMBER,
+            DropReason.BAD_SIGNATURE})
+        {
+            counters.put(reason.counterName(), consensus.inboundDrops(reason));
+        }
+        // Counted in both places: the inbound check drops proposals from the wrong leader and certificates
+        // already held, the core drops the rest.
+        counters.put("drop.wrongLeader", counters.get("drop.wrongLeader").asLong() + consensus.inboundDrops(DropReason.WRONG_LEADER));
+        counters.put("drop.duplicate", counters.get("drop.duplicate").asLong() + consensus.inboundDrops(DropReason.DUPLICATE));
+        counters.put("tx.invalidFromPeer", consensus.txInvalidFromPeer());
+        return o;
     }
 
     public static ObjectNode status(final CoreStatus status)

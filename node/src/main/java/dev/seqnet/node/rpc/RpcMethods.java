@@ -148,7 +148,7 @@ public final class RpcMethods
                 return out;
             }
             case "seq_status":
-                return ConsensusJson.status(consensus.status());
+                return ConsensusJson.status(consensus);
             case "seq_getCertificate":
             {
                 budget.takeBlocks(1);

@@ -110,6 +110,12 @@ class LeaderKillTest
         for (int i = 0; i < 4; i++)
         {
             target = Math.min(target, height(clients[i]));
+            // Honest members send nothing a peer's inbound checks would refuse.
+            final JsonNode counters = clients[i].call("seq_status").get("counters");
+            for (final String drop : List.of("drop.malformed", "drop.oversize", "drop.nonMember", "drop.badSignature", "tx.invalidFromPeer"))
+            {
+                assertEquals(0, counters.get(drop).asLong(), "member " + i + " " + drop + ": " + counters);
+            }
         }
         stop();
 
