@@ -70,8 +70,12 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "20", description = "Measured seconds (default ${DEFAULT-VALUE}).")
     double duration;
 
-    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "15",
-        description = "Warm-up seconds sent first and not counted (default ${DEFAULT-VALUE}); with --rate 0, once at --start-rate before the steps.")
+    @Option(names = "--warmup", paramLabel = "SECONDS",
+        description = "Warm-up seconds sent first and not counted (default 15 for one member, 90 for an embedded network of " +
+            "several: on two cores their JITs take about 100 s to settle); with --rate 0, once at --start-rate before the steps.")
+    Double warmupOption;
+
+    /** The effective warm-up, set in {@link #call()}. */
     double warmup;
 
     @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "10",
@@ -103,6 +107,10 @@ public final class BenchCommand implements Callable<Integer>
         description = "--rate 0: run a failed step again this many times before it counts as failed (default ${DEFAULT-VALUE}).")
     int stepRetries;
 
+    /** Default warm-up for one member, and for an embedded network of several (JIT of several JVMs on two cores). */
+    static final double WARMUP_S = 15;
+    static final double MULTI_MEMBER_WARMUP_S = 90;
+
     static final String FAST_PATH_NOTE = "one member: blocks are not voted on, so there is no fast or slow path";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -121,6 +129,7 @@ public final class BenchCommand implements Callable<Integer>
     {
         stdout = spec.commandLine().getOut();
         stderr = spec.commandLine().getErr();
+        warmup = warmupOption != null ? warmupOption : nodes != null && nodes > 1 ? MULTI_MEMBER_WARMUP_S : WARMUP_S;
         final String usageError = validate();
         if (usageError != null)
         {

@@ -17,12 +17,23 @@ public final class MemberProcesses
     {
     }
 
-    /** Starts a member; stdout and stderr are appended to {@code log}. */
+    /** Environment variable whose whitespace-separated JVM options are added to every member process started here. */
+    public static final String MEMBER_JAVA_OPTS_ENV = "SEQNET_MEMBER_JAVA_OPTS";
+
+    /**
+     * Starts a member with the project's JVM flags plus any in {@value #MEMBER_JAVA_OPTS_ENV} (say a heap size,
+     * a JFR recording or JIT settings); stdout and stderr are appended to {@code log}.
+     */
     public static Process start(final Path config, final Path log, final String... extraRunArgs) throws IOException
     {
         final List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(JvmFlags.list());
+        final String extra = System.getenv(MEMBER_JAVA_OPTS_ENV);
+        if (extra != null && !extra.isBlank())
+        {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(SequencerCli.class.getName());
