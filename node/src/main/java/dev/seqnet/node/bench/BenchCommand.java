@@ -48,6 +48,11 @@ public final class BenchCommand implements Callable<Integer>
             "or transport.idle_max_park_us=50 (repeatable).")
     List<String> memberSettings = new ArrayList<>();
 
+    @Option(names = "--kill-leader-at", paramLabel = "SECONDS",
+        description = "Embedded network of several members: SIGKILL the current leader (never member 0) this many seconds " +
+            "into the measured window and report the longest gap between finalized blocks after it (leader_kill in the JSON).")
+    Double killLeaderAt;
+
     @Option(names = "--rpc", arity = "1..*", paramLabel = "URL",
         description = "Load a running network instead: member RPC URLs (sends round-robin; blocks followed on the first).")
     List<String> rpc = new ArrayList<>();
@@ -123,6 +128,9 @@ public final class BenchCommand implements Callable<Integer>
     private int memberCount;
     private String targetDescription;
     private FinalityPaths paths;
+    private EmbeddedNetwork embedded;
+    private RpcClient member0;
+    private LeaderKill leaderKill;
 
     @Override
     public Integer call() throws Exception
@@ -152,6 +160,7 @@ public final class BenchCommand implements Callable<Integer>
             stdout.flush();
             senders = BenchAccounts.derived(accounts);
             network = EmbeddedNetwork.start(n, chainId, senders, memberSettings, outDir);
+            embedded = network;
             final EmbeddedNetwork started = network;
             stopOnExit = new Thread(started::close, "seqnet-bench-stop-members");
             Runtime.getRuntime().addShutdownHook(stopOnExit);
@@ -172,6 +181,7 @@ public final class BenchCommand implements Callable<Integer>
         try
         {
             final RpcClient client = new RpcClient(urls.get(0));
+            member0 = client;
             final long chain = Hex.parseQuantity(client.call("eth_chainId").asText()).longValueExact();
             memberCount = client.call("seq_members").size();
             paths = memberCount > 1 ? new FinalityPaths(client) : null;
@@ -228,6 +238,10 @@ public final class BenchCommand implements Callable<Integer>
         if (nodes != null && nodes != 1 && nodes != 4 && nodes != 7)
         {
             return "--nodes must be 1, 4 or 7, got " + nodes;
+        }
+        if (killLeaderAt != null && (nodes == null || nodes < 2 || rate == 0 || !(killLeaderAt >= 0 && killLeaderAt < duration)))
+        {
+            return "--kill-leader-at needs --nodes 4 or 7, a fixed --rate, and a time within --duration";
         }
         if (!memberSettings.isEmpty() && !rpc.isEmpty())
         {
@@ -295,8 +309,16 @@ public final class BenchCommand implements Callable<Integer>
         stdout.printf("offering %s tx/s for %s s after a %s s warm-up (latency from each scheduled send time)%n",
             number(rate), number(duration), number(warmup));
         stdout.flush();
+        if (killLeaderAt != null)
+        {
+            final long viewTimeoutMs = dev.seqnet.node.config.NodeConfig.load(embedded.config(0)).consensus.leaderTimeoutMs;
+            leaderKill = new LeaderKill(embedded, member0, sender, viewTimeoutMs, stdout);
+            subscriber.blockListener(leaderKill);
+            leaderKill.start(System.nanoTime() + (long)((warmup + killLeaderAt) * 1e9));
+        }
         final RunResult result = new OpenLoopRun(sender, subscriber, load, rate, counts[0], warmup, duration, grace,
             stdout, log, null, "").paths(paths).run();
+        subscriber.blockListener(null);
         final double share = fastShare();
         final List<PercentilePlot.Curve> curves = List.of(new PercentilePlot.Curve(legend(result), result.latency()));
         final String title = String.format("seqnet submit \u2192 finalized, %d member%s, %s tx/s open loop (corrected for coordinated omission)",
@@ -463,6 +485,10 @@ public final class BenchCommand implements Callable<Integer>
         {
             json.setAll(extra);
         }
+        if (leaderKill != null)
+        {
+            json.set("leader_kill", leaderKill.json());
+        }
         json.put("hlog", hlog.toString());
         json.put("png", png.toString());
         json.put("percentiles", percentiles.toString());
@@ -488,6 +514,14 @@ public final class BenchCommand implements Callable<Integer>
             ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
             ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), ms(r.sendLag().getValueAtPercentile(99)));
         stdout.printf("  fast-path share: %s%n", memberCount == 1 ? "n/a (" + FAST_PATH_NOTE + ")" : shareText(fastShare, extra == null));
+        if (leaderKill != null)
+        {
+            final ObjectNode k = (ObjectNode)json.get("leader_kill");
+            stdout.printf("  leader kill: %s%n", k.has("error") ? k.get("error").asText() : String.format(
+                "member %d; longest gap between finalized blocks after it %.2f ms (before it %.2f ms), bound 2 x view timeout = %d ms: %s",
+                k.get("member").asInt(), k.get("max_gap_after_ms").asDouble(), k.get("max_gap_before_ms").asDouble(),
+                k.get("bound_ms").asLong(), k.get("within_bound").asBoolean() ? "within" : "EXCEEDED"));
+        }
         stdout.printf("  histogram log %s%n  plot          %s%n  percentiles   %s%n  summary       %s%n", hlog, png, percentiles, summaryFile);
         stdout.println(json.toString());
         stdout.flush();

@@ -39,6 +39,7 @@ final class EmbeddedNetwork implements AutoCloseable
     private final List<Process> members = new ArrayList<>();
     private final List<String> rpcUrls = new ArrayList<>();
     private final List<Path> logs = new ArrayList<>();
+    private final List<Path> configs = new ArrayList<>();
 
     private EmbeddedNetwork(final Path dir)
     {
@@ -129,6 +130,7 @@ final class EmbeddedNetwork implements AutoCloseable
     private void startMember(final Path config, final Path log) throws IOException, InterruptedException
     {
         Files.deleteIfExists(log);
+        configs.add(config);
         final Process process = MemberProcesses.start(config, log, "--status-interval", "0");
         members.add(process);
         logs.add(log);
@@ -163,6 +165,20 @@ final class EmbeddedNetwork implements AutoCloseable
     List<String> rpcUrls()
     {
         return rpcUrls;
+    }
+
+    /** The member's node.json. */
+    Path config(final int member)
+    {
+        return configs.get(member);
+    }
+
+    /** SIGKILLs the member and waits for it to be gone. */
+    void kill(final int member) throws InterruptedException
+    {
+        final Process process = members.get(member);
+        process.destroyForcibly();
+        process.waitFor();
     }
 
     long pid(final int member)

@@ -34,10 +34,13 @@ final class RpcSender implements AutoCloseable
     private final Context context;
     private final HttpClient client;
     private final RequestOptions[] targets;
+    /** Touched only on the event loop. */
+    private final boolean[] excluded;
 
     RpcSender(final List<String> urls, final int connectionsPerTarget)
     {
         targets = new RequestOptions[urls.size()];
+        excluded = new boolean[urls.size()];
         for (int i = 0; i < targets.length; i++)
         {
             final URI uri = URI.create(urls.get(i));
@@ -60,6 +63,12 @@ final class RpcSender implements AutoCloseable
             new PoolOptions().setHttp1MaxSize(connectionsPerTarget).setMaxWaitQueueSize(-1));
     }
 
+    /** Stops sending to {@code target} (a member the bench killed): its share goes to the next live target. */
+    void exclude(final int target)
+    {
+        context.runOnContext(v -> excluded[target] = true);
+    }
+
     int targets()
     {
         return targets.length;
@@ -80,7 +89,12 @@ final class RpcSender implements AutoCloseable
     private void send(final SignedLoad load, final int i, final Replies replies)
     {
         final Buffer body = Buffer.buffer(load.body(i));
-        client.request(targets[i % targets.length])
+        int t = i % targets.length;
+        for (int k = 0; k < targets.length && excluded[t]; k++)
+        {
+            t = (t + 1) % targets.length;
+        }
+        client.request(targets[t])
             .compose(request -> request.send(body))
             .compose(HttpClientResponse::body)
             .onComplete(ar ->

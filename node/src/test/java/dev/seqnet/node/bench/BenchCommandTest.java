@@ -164,6 +164,31 @@ class BenchCommandTest
     }
 
     @Test
+    @Timeout(180)
+    void killingTheLeaderReportsTheGapAndTheOthersKeepFinalizing() throws Exception
+    {
+        final int exit = bench("--nodes", "4", "--rate", "40", "--duration", "4", "--warmup", "2", "--accounts", "20",
+            "--kill-leader-at", "1", "--out", dir.resolve("kill").toString());
+        assertEquals(0, exit, () -> "stdout:\n" + out + "\nstderr:\n" + err);
+        final List<String> lines = out.toString().lines().toList();
+        final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
+        final JsonNode kill = summary.get("leader_kill");
+        assertNotNull(kill, summary.toString());
+        final int victim = kill.get("member").asInt();
+        assertTrue(victim >= 1 && victim <= 3, "member 0 is followed, never killed: " + kill);
+        assertTrue(out.toString().contains("killed the leader, member " + victim), out.toString());
+        assertTrue(kill.get("blocks_after").asLong() > 0, "the other three finalized blocks after the kill: " + kill);
+        assertTrue(kill.get("max_gap_after_ms").asDouble() > 0);
+        assertEquals(40, kill.get("bound_ms").asLong(), "2 x the default 20 ms view timeout");
+        assertEquals(kill.get("max_gap_after_ms").asDouble() <= 40, kill.get("within_bound").asBoolean());
+        final long sent = summary.get("sent").asLong();
+        assertEquals(sent, summary.get("finalized").asLong() + summary.get("rejected").asLong() + summary.get("failed").asLong() +
+            summary.get("lost").asLong(), "every measured transaction is accounted for");
+        assertTrue(summary.get("finalized").asLong() >= sent * 8 / 10,
+            "sends meant for the victim go to the others after the kill: " + summary);
+    }
+
+    @Test
     void badTargetsAreUsageErrors()
     {
         assertEquals(2, bench("--nodes", "3"));
@@ -173,6 +198,8 @@ class BenchCommandTest
         assertEquals(2, bench("--keys-from", dir.resolve("keys").toString()));
         assertTrue(err.toString().contains("--keys-from goes with --rpc"), err.toString());
         assertEquals(2, bench("--rate", "-5"));
+        assertEquals(2, bench("--nodes", "1", "--kill-leader-at", "1"));
+        assertTrue(err.toString().contains("--kill-leader-at needs --nodes 4 or 7"), err.toString());
         assertEquals("", out.toString(), "nothing started for a usage error");
     }
 }

@@ -1,0 +1,126 @@
+package dev.seqnet.node.bench;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seqnet.node.cli.RpcClient;
+
+import java.io.PrintWriter;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code bench --kill-leader-at S}: SIGKILLs the current leader of an embedded network S seconds into
+ * the measured window and measures how long finalization stalls, as the largest interval between
+ * consecutive finalized blocks arriving on member 0's subscription after the kill, against issue 4's
+ * bound of twice the view timeout. Member 0 is never the victim (the bench follows its blocks): when it
+ * leads, the kill waits for the next view. Sends meant for the victim go to the other members.
+ */
+final class LeaderKill implements BlockSubscriber.BlockListener
+{
+    private static final long LEADER_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final EmbeddedNetwork network;
+    private final RpcClient member0;
+    private final RpcSender sender;
+    private final long boundMs;
+    private final PrintWriter out;
+
+    private volatile long killNanos;
+    private volatile int victim = -1;
+    private volatile String failure;
+    /** Written by the subscriber thread only; volatile for the final read by the bench's thread. */
+    private volatile long lastArrival;
+    private volatile long maxGapBeforeNanos;
+    private volatile long maxGapAfterNanos;
+    private volatile long blocksAfter;
+
+    LeaderKill(final EmbeddedNetwork network, final RpcClient member0, final RpcSender sender, final long viewTimeoutMs,
+        final PrintWriter out)
+    {
+        this.network = network;
+        this.member0 = member0;
+        this.sender = sender;
+        this.boundMs = 2 * viewTimeoutMs;
+        this.out = out;
+    }
+
+    /** Starts a daemon thread that kills the leader at {@code atNanos} ({@link System#nanoTime()}). */
+    void start(final long atNanos)
+    {
+        final Thread t = new Thread(() -> killAt(atNanos), "seqnet-bench-leader-kill");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void killAt(final long atNanos)
+    {
+        long wait;
+        while ((wait = atNanos - System.nanoTime()) > 0)
+        {
+            LockSupport.parkNanos(wait);
+        }
+        try
+        {
+            final long giveUp = System.nanoTime() + LEADER_WAIT_NANOS;
+            int leader = member0.call("seq_status").get("leader").asInt();
+            while (leader == 0 && System.nanoTime() < giveUp)
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                leader = member0.call("seq_status").get("leader").asInt();
+            }
+            if (leader == 0)
+            {
+                failure = "member 0 led for 2 s: no other leader to kill";
+                return;
+            }
+            sender.exclude(leader);
+            network.kill(leader);
+            killNanos = System.nanoTime();
+            victim = leader;
+            out.printf("killed the leader, member %d (SIGKILL)%n", leader);
+            out.flush();
+        }
+        catch (final Exception e)
+        {
+            failure = "could not kill the leader: " + e;
+        }
+    }
+
+    @Override
+    public void block(final long height, final String hashHex, final int txCount, final long arrivedNanos)
+    {
+        final long kill = killNanos;
+        if (lastArrival != 0)
+        {
+            final long gap = arrivedNanos - lastArrival;
+            if (kill != 0 && arrivedNanos > kill)
+            {
+                maxGapAfterNanos = Math.max(maxGapAfterNanos, gap);
+                blocksAfter++;
+            }
+            else
+            {
+                maxGapBeforeNanos = Math.max(maxGapBeforeNanos, gap);
+            }
+        }
+        lastArrival = arrivedNanos;
+    }
+
+    /** The result as the summary's {@code leader_kill} object (read after the run; the subscriber has stopped). */
+    ObjectNode json()
+    {
+        final ObjectNode o = JsonNodeFactory.instance.objectNode();
+        if (victim < 0)
+        {
+            o.put("error", failure == null ? "the run ended before the kill" : failure);
+            return o;
+        }
+        o.put("member", victim);
+        o.put("max_gap_after_ms", Math.round(maxGapAfterNanos / 1e4) / 100.0);
+        o.put("max_gap_before_ms", Math.round(maxGapBeforeNanos / 1e4) / 100.0);
+        o.put("blocks_after", blocksAfter);
+        o.put("bound_ms", boundMs);
+        o.put("within_bound", blocksAfter > 0 && maxGapAfterNanos <= TimeUnit.MILLISECONDS.toNanos(boundMs));
+        return o;
+    }
+}
