@@ -553,6 +553,10 @@ public final class ConsensusCore
                         vs.nullify.bitmap(), new byte[Certificate.BITMAP_LENGTH], vs.nullify.signaturesInOrder());
                     onNullification(now, vs, cert, true, out);
                 }
+                else
+                {
+                    maybeJoinNullify(now, vs, out);
+                }
                 break;
             case FINALIZE:
             {
@@ -1168,6 +1172,10 @@ public final class ConsensusCore
         }
         if (vs.view == view)
         {
+            maybeJoinNullify(now, vs, out);
+        }
+        if (vs.view == view)
+        {
             checkContradiction(now, vs, out);
             checkFallbacks(vs, out);
         }
@@ -1484,6 +1492,23 @@ public final class ConsensusCore
         if (vs.undecided() && vs.myFinalize == null && vs.view == view)
         {
             nullify(now, vs, NullifyReason.INVALID, out);
+        }
+    }
+
+    /**
+     * R6e JOIN: members with at least f + 1 stake nullified the current view, so at least one honest
+     * member timed out, skipped or found the proposal invalid; a member that has not notarized joins
+     * at once instead of waiting for its own deadline. Without it, a split view of who is demoted
+     * (D2 counts only a member's own timeouts) left the skippers short of a quorum until the others'
+     * deadlines, up to the empty-block interval (1 s), as measured after a leader was killed. Safe
+     * for the reason every R6 case is: a Nullify without a Notarize is always allowed. Not a demotion.
+     */
+    private void maybeJoinNullify(final long now, final ViewState vs, final CommandSink out)
+    {
+        if (vs.view == view && vs.myNotarize == null && vs.myNullify == null && vs.myFinalize == null &&
+            vs.nullification == null && vs.nullify.stake() >= fallbackTrigger)
+        {
+            nullify(now, vs, NullifyReason.JOIN, out);
         }
     }
 

@@ -3,9 +3,11 @@ package dev.seqnet.consensus.core;
 /** Why a member sent {@code Nullify} (PROTOCOL.md R6); journaled in {@link OwnVote}. */
 public enum NullifyReason
 {
-    TIMEOUT(1), SKIP(2), INVALID(3), CONTRADICTION(4);
+    TIMEOUT(1), SKIP(2), INVALID(3), CONTRADICTION(4),
+    /** R6e: members with at least f + 1 stake nullified the view and this member has not notarized. */
+    JOIN(5);
 
-    private static final NullifyReason[] BY_CODE = {null, TIMEOUT, SKIP, INVALID, CONTRADICTION};
+    private static final NullifyReason[] BY_CODE = {null, TIMEOUT, SKIP, INVALID, CONTRADICTION, JOIN};
 
     private final int code;
 

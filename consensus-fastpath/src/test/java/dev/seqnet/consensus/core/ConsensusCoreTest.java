@@ -1,5 +1,7 @@
 package dev.seqnet.consensus.core;
 
+import java.util.ArrayList;
+import dev.seqnet.consensus.message.Vote;
 import dev.seqnet.chain.Hash32;
 import dev.seqnet.consensus.FinalityVerifier;
 import dev.seqnet.consensus.CertificateCodec;
@@ -64,6 +66,51 @@ class ConsensusCoreTest
         final long slow = chain.stream().filter(b -> b.path() == FinalizationPath.SLOW).count();
         assertTrue(slow > chain.size() / 2, "mostly slow path: " + slow + " of " + chain.size());
         assertTrue(net.delivered.get(3).size() > 20, "the slow member follows");
+    }
+
+    @Test
+    void aFollowerThatHasNotNotarizedJoinsOncePeersWithFPlusOneStakeNullified()
+    {
+        // R6e: n = 4, f = 1. Member 1 follows leader 0 in view 1, which has proposed nothing.
+        final MiniNet net = new MiniNet(4, 0);
+        final ConsensusCore core = new ConsensusCore(net.params, 1, net.keys[1]::sign, RecoveredState.GENESIS);
+        final List<Command> out = new ArrayList<>();
+        core.on(new Input.Start(0), out::add);
+        assertEquals(1, core.view());
+        out.clear();
+
+        core.on(new Input.MessageReceived(1_000, nullify(net, 2, 1)), out::add);
+        assertTrue(ownNullifies(out).isEmpty(), "one nullify (f) is not enough: " + out);
+
+        core.on(new Input.MessageReceived(2_000, nullify(net, 3, 1)), out::add);
+        final List<Command.PersistThenBroadcast> joined = ownNullifies(out);
+        assertEquals(1, joined.size(), "f + 1 nullifies: the follower joins at once, not at its deadline: " + out);
+        assertEquals(NullifyReason.JOIN, joined.get(0).record().reason());
+        assertEquals(1, ((Vote)joined.get(0).message()).view());
+
+        out.clear();
+        core.on(new Input.MessageReceived(3_000, nullify(net, 0, 1)), out::add);
+        assertTrue(ownNullifies(out).isEmpty(), "one nullify per view: " + out);
+        assertEquals(2, core.view(), "its own vote made the quorum: the nullification moved it on");
+    }
+
+    private static Vote nullify(final MiniNet net, final int signer, final long view)
+    {
+        final byte[] digest = net.params.domain().voteDigest(MessageKind.NULLIFY, view, Hash32.ZERO.bytes());
+        return new Vote(MessageKind.NULLIFY, signer, view, Hash32.ZERO, net.keys[signer].sign(digest));
+    }
+
+    private static List<Command.PersistThenBroadcast> ownNullifies(final List<Command> commands)
+    {
+        final List<Command.PersistThenBroadcast> out = new ArrayList<>();
+        for (final Command c : commands)
+        {
+            if (c instanceof Command.PersistThenBroadcast p && p.message() instanceof Vote v && v.kind() == MessageKind.NULLIFY)
+            {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     @Test

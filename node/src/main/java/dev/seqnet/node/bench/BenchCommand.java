@@ -314,7 +314,8 @@ public final class BenchCommand implements Callable<Integer>
             final long viewTimeoutMs = dev.seqnet.node.config.NodeConfig.load(embedded.config(0)).consensus.leaderTimeoutMs;
             leaderKill = new LeaderKill(embedded, member0, sender, viewTimeoutMs, stdout);
             subscriber.blockListener(leaderKill);
-            leaderKill.start(System.nanoTime() + (long)((warmup + killLeaderAt) * 1e9));
+            final long measureFrom = System.nanoTime() + (long)(warmup * 1e9);
+            leaderKill.start(measureFrom, measureFrom + (long)(killLeaderAt * 1e9));
         }
         final RunResult result = new OpenLoopRun(sender, subscriber, load, rate, counts[0], warmup, duration, grace,
             stdout, log, null, "").paths(paths).run();

@@ -26,6 +26,7 @@ final class LeaderKill implements BlockSubscriber.BlockListener
     private final PrintWriter out;
 
     private volatile long killNanos;
+    private volatile long measureFromNanos;
     private volatile int victim = -1;
     private volatile String failure;
     /** Written by the subscriber thread only; volatile for the final read by the bench's thread. */
@@ -44,9 +45,14 @@ final class LeaderKill implements BlockSubscriber.BlockListener
         this.out = out;
     }
 
-    /** Starts a daemon thread that kills the leader at {@code atNanos} ({@link System#nanoTime()}). */
-    void start(final long atNanos)
+    /**
+     * Starts a daemon thread that kills the leader at {@code atNanos}; gaps before the kill count from
+     * {@code measureFromNanos} (the measured window's start: warm-up stalls are not the network's steady state).
+     * Both {@link System#nanoTime()}.
+     */
+    void start(final long measureFromNanos, final long atNanos)
     {
+        this.measureFromNanos = measureFromNanos;
         final Thread t = new Thread(() -> killAt(atNanos), "seqnet-bench-leader-kill");
         t.setDaemon(true);
         t.start();
@@ -90,7 +96,7 @@ final class LeaderKill implements BlockSubscriber.BlockListener
     public void block(final long height, final String hashHex, final int txCount, final long arrivedNanos)
     {
         final long kill = killNanos;
-        if (lastArrival != 0)
+        if (lastArrival != 0 && lastArrival >= measureFromNanos)
         {
             final long gap = arrivedNanos - lastArrival;
             if (kill != 0 && arrivedNanos > kill)
