@@ -77,6 +77,8 @@ public final class ConsensusCore
     private static final Command.CancelTimer CANCEL_RETRY = new Command.CancelTimer(TimerKind.RETRY);
     /** Slots of the recent-view cache (a power of two). */
     private static final int RECENT_VIEWS = 8;
+    /** Pruned view states kept for reuse. */
+    private static final int MAX_SPARE_VIEWS = 16;
 
     private static final Comparator<BlockInfo> BY_VIEW_THEN_HASH =
         (x, y) -> x.view != y.view ? Long.compare(x.view, y.view) : x.hash.compareTo(y.hash);
@@ -85,6 +87,14 @@ public final class ConsensusCore
     /** Scratch of {@link #deliver}: the blocks to deliver, newest first (used before anything can re-enter). */
     private final List<BlockInfo> deliverChain = new ArrayList<>();
     private final ViewState[] recentViews = new ViewState[RECENT_VIEWS];
+    /** The digest of the own message being signed (a {@link VoteSigner} reads it and keeps nothing). */
+    private final byte[] digest = new byte[SigningDomain.HASH_LENGTH];
+    /**
+     * Pruned view states: frames further up the stack of the input being handled may still read them,
+     * so they become {@link #spareViews} (and are reset) only when the next input starts.
+     */
+    private final ArrayList<ViewState> retiredViews = new ArrayList<>();
+    private final ArrayList<ViewState> spareViews = new ArrayList<>();
     private final TreeMap<Hash32, BlockInfo> blocks = new TreeMap<>();
 
     private final long[] lastActiveView;
@@ -211,6 +221,7 @@ public final class ConsensusCore
     /** The only entry point: appends, in execution order, the commands the host must run. */
     public void on(final Input input, final CommandSink out)
     {
+        recycleViews();
         final long now = input.nowNs();
         nowNs = now;
         if (input instanceof Input.Start)
@@ -273,8 +284,19 @@ public final class ConsensusCore
         {
             throw new IllegalArgumentException("the vote holder is empty");
         }
+        recycleViews();
         this.nowNs = nowNs;
         onVote(nowNs, vote.kind(), vote.signer(), vote.view(), vote.blockHashBuffer(), vote.signatureBuffer(), null, out);
+    }
+
+    /** Between inputs: the states pruned by earlier inputs are unreachable now and may be reused. */
+    private void recycleViews()
+    {
+        for (int i = retiredViews.size() - 1; i >= 0 && spareViews.size() < MAX_SPARE_VIEWS; i--)
+        {
+            spareViews.add(retiredViews.get(i));
+        }
+        retiredViews.clear();
     }
 
     // ------------------------------------------------------------------------------------------
@@ -1090,6 +1112,10 @@ public final class ConsensusCore
             {
                 recentViews[i] = null;
             }
+            if (retiredViews.size() < MAX_SPARE_VIEWS)
+            {
+                retiredViews.add(removed);
+            }
         }
     }
 
@@ -1478,7 +1504,8 @@ public final class ConsensusCore
         vs.proposed = true;
         lastProposalNs = now;
         final long pv = ready.parentView();
-        final byte[] sig = signer.sign(domain.proposalDigest(vs.view, hash.unsafeBytes(), pv, ready.candidate().parentHash().unsafeBytes()));
+        domain.proposalDigest(vs.view, hash.unsafeBytes(), pv, ready.candidate().parentHash().unsafeBytes(), digest);
+        final byte[] sig = signer.sign(digest);
         final Proposal p = new Proposal(vs.view, pv, self, ready.candidate(), sig);
         final OwnVote record = new OwnVote(MessageKind.PROPOSAL, vs.view, pv, hash, p.parentHash(), null, sig);
         vs.ownMessages.add(p);
@@ -1565,7 +1592,8 @@ public final class ConsensusCore
     private void sendOwnVote(
         final ViewState vs, final MessageKind kind, final Hash32 b, final NullifyReason reason, final CommandSink out)
     {
-        final byte[] sig = signer.sign(domain.voteDigest(kind, vs.view, b.unsafeBytes()));
+        domain.voteDigest(kind, vs.view, b.unsafeBytes(), digest);
+        final byte[] sig = signer.sign(digest);
         final Vote vote = new Vote(kind, self, vs.view, b, sig);
         vs.ownMessages.add(vote);
         out.accept(new Command.PersistThenBroadcast(
@@ -1621,7 +1649,15 @@ public final class ConsensusCore
         ViewState vs = find(w);
         if (vs == null)
         {
-            vs = new ViewState(w, n);
+            if (spareViews.isEmpty())
+            {
+                vs = new ViewState(w, n);
+            }
+            else
+            {
+                vs = spareViews.remove(spareViews.size() - 1);
+                vs.reset(w);
+            }
             views.put(w, vs);
             recentViews[(int)w & (RECENT_VIEWS - 1)] = vs;
         }

@@ -24,6 +24,14 @@ final class Tally
         Arrays.fill(slots, NONE);
     }
 
+    /** Empties the tally for reuse in another view. */
+    void reset()
+    {
+        Arrays.fill(slots, NONE);
+        stake = 0;
+        count = 0;
+    }
+
     /** Adds {@code signer}'s vote, its signature at {@code slot}; false if it was already counted. */
     boolean add(final int signer, final long signerStake, final int slot)
     {

@@ -29,9 +29,14 @@ final class ViewState
     private static final int RECEIVED_PER_SIGNER = 4;
     private static final int SIGNATURE_LENGTH = 64;
     private static final int NONE = -1;
+    /** Tallies kept for reuse: an honest view has two or three. */
+    private static final int MAX_SPARE_TALLIES = 8;
 
-    final long view;
+    /** The view; changes only when a retired state is reused for another view ({@link #reset}). */
+    long view;
     private final int members;
+    /** Tallies of an earlier view kept for reuse. */
+    private final ArrayList<Tally> spareTallies = new ArrayList<>();
 
     Proposal proposal;
     boolean verifyRequested;
@@ -84,7 +89,7 @@ final class ViewState
     {
         this.view = view;
         this.members = members;
-        this.signatures = new byte[SIGNATURE_LENGTH * (2 * members + 2)];
+        this.signatures = new byte[initialSignatureBytes(members)];
         this.received = new long[RECEIVED_PER_SIGNER * members];
         this.receivedCount = new int[members];
         this.notarizeBy = new int[members];
@@ -94,13 +99,73 @@ final class ViewState
         this.nullify = new Tally(members);
     }
 
-    /** The tally of {@code hash} in {@code tallies}, created on first use. */
+    /** Room for every member's Notarize and Finalize plus two: an honest view never grows it. */
+    private static int initialSignatureBytes(final int members)
+    {
+        return SIGNATURE_LENGTH * (2 * members + 2);
+    }
+
+    /**
+     * Makes this state the empty state of view {@code w}, keeping its arrays, collections and tallies
+     * for reuse, so that a member entering a view allocates little. The core calls it only on a
+     * state no longer reachable from any map or cache, and only between inputs.
+     */
+    void reset(final long w)
+    {
+        view = w;
+        proposal = null;
+        verifyRequested = false;
+        verified = false;
+        myNotarize = null;
+        myNullify = null;
+        myFallback.clear();
+        myFinalize = null;
+        proposed = false;
+        building = false;
+        ownMessages.clear();
+        Arrays.fill(blocks, 0, blockCount, null);
+        blockCount = 0;
+        signatureCount = 0;
+        if (signatures.length > 4 * initialSignatureBytes(members))
+        {
+            // A view flooded by a faulty member: do not keep its store for ever.
+            signatures = new byte[initialSignatureBytes(members)];
+        }
+        Arrays.fill(receivedCount, 0);
+        receivedSpill = null;
+        Arrays.fill(notarizeBy, NONE);
+        Arrays.fill(nullifyBy, false);
+        Arrays.fill(finalizeBy, false);
+        fallbackCount = 0;
+        retire(notarize);
+        retire(fallback);
+        retire(finalize);
+        nullify.reset();
+        notarizations.clear();
+        nullification = null;
+        finalization = null;
+    }
+
+    private void retire(final TreeMap<Hash32, Tally> tallies)
+    {
+        for (final Tally t : tallies.values())
+        {
+            if (spareTallies.size() < MAX_SPARE_TALLIES)
+            {
+                t.reset();
+                spareTallies.add(t);
+            }
+        }
+        tallies.clear();
+    }
+
+    /** The tally of {@code hash} in {@code tallies}, created (or reused) on first use. */
     Tally tally(final TreeMap<Hash32, Tally> tallies, final Hash32 hash)
     {
         Tally t = tallies.get(hash);
         if (t == null)
         {
-            t = new Tally(members);
+            t = spareTallies.isEmpty() ? new Tally(members) : spareTallies.remove(spareTallies.size() - 1);
             tallies.put(hash, t);
         }
         return t;
