@@ -13,11 +13,13 @@ import dev.seqnet.consensus.SignatureCheck;
 import dev.seqnet.consensus.SigningDomain;
 import dev.seqnet.consensus.message.BlockCandidate;
 import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.message.MutableVote;
 import dev.seqnet.consensus.message.Proposal;
 import dev.seqnet.consensus.message.Vote;
 import dev.seqnet.consensus.wire.ConsensusCodec;
 import dev.seqnet.consensus.wire.Decoded;
 import dev.seqnet.consensus.wire.DropCounters;
+import dev.seqnet.consensus.wire.DropReason;
 import dev.seqnet.consensus.wire.InboundVerifier;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -41,8 +43,10 @@ import java.util.concurrent.TimeUnit;
  * The consensus wire path of one message, with the production codecs and checks: SBE encode of an
  * own Vote, Proposal and Certificate into a reused buffer, decode of a peer's frame, and
  * {@link InboundVerifier#verify} (decode, membership, leader, libsecp256k1 signature) as the node's
- * recovery threads run it. The signature check, digest and signing are measured alone as well, so
- * libsecp256k1's share (and its allocation inside secp256k1-kmp) is visible on its own.
+ * recovery threads run it. The {@code ...Into} variants are the allocation-free vote path
+ * ({@link MutableVote}, {@link InboundVerifier#verifyVote}, a digest into a reused array). The
+ * signature check, digest and signing are measured alone as well, so libsecp256k1's share (and any
+ * allocation inside secp256k1-kmp) shows on its own. Proposals carry 0 or 100 transaction hashes.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,24 +58,21 @@ public class ConsensusCodecBenchmark
 {
     private static final int MEMBERS = 4;
 
-    /** Transaction hashes a proposal carries (32 bytes each). */
-    @Param({"0", "100"})
-    public int proposalTxs;
-
     private final ConsensusCodec codec = new ConsensusCodec();
     private final UnsafeBuffer out = new UnsafeBuffer(new byte[64 * 1024]);
     private SigningDomain domain;
     private SequencerKey[] keys;
     private InboundVerifier verifier;
     private Vote vote;
-    private Proposal proposal;
     private Certificate certificate;
     private UnsafeBuffer voteFrame;
-    private UnsafeBuffer proposalFrame;
     private UnsafeBuffer certificateFrame;
     private byte[] voteDigest;
     private byte[] voteSignature;
     private byte[] signerKey;
+    private final MutableVote holder = new MutableVote();
+    private final byte[] digestOut = new byte[32];
+    private MemberSet memberSet;
 
     @Setup
     public void setup()
@@ -86,7 +87,7 @@ public class ConsensusCodecBenchmark
             keys[i] = SequencerKey.fromPrivateKey(d);
             members.add(new Member(keys[i].publicKey(), 1));
         }
-        final MemberSet memberSet = new MemberSet(members, Quorums.AUTO_SLACK);
+        memberSet = new MemberSet(members, Quorums.AUTO_SLACK);
         domain = new SigningDomain(5115, new byte[32]);
         verifier = new InboundVerifier(memberSet, domain, SignatureCheck.SECP256K1, new DropCounters());
 
@@ -99,17 +100,6 @@ public class ConsensusCodecBenchmark
         signerKey = keys[voter].publicKey();
         vote = new Vote(MessageKind.NOTARIZE, voter, view, block, voteSignature);
 
-        final List<Hash32> txs = new ArrayList<>();
-        for (int i = 0; i < proposalTxs; i++)
-        {
-            txs.add(hash("tx-" + i));
-        }
-        final int leader = memberSet.schedule().leader(view);
-        final BlockCandidate candidate = new BlockCandidate(block, parent, 500, 1_700_000_000L, 0, 1, 21_000L * proposalTxs,
-            25_000, hash("state"), hash("root"), keys[leader].sign(block.unsafeBytes()), txs);
-        proposal = new Proposal(view, view - 1, leader, candidate,
-            keys[leader].sign(domain.proposalDigest(view, block.unsafeBytes(), view - 1, parent.unsafeBytes())));
-
         final byte[][] sigs = new byte[MEMBERS][];
         for (int i = 0; i < MEMBERS; i++)
         {
@@ -119,8 +109,38 @@ public class ConsensusCodecBenchmark
             Certificate.bitmap(0, 1, 2, 3), new byte[Certificate.BITMAP_LENGTH], sigs);
 
         voteFrame = frame(vote);
-        proposalFrame = frame(proposal);
         certificateFrame = frame(certificate);
+    }
+
+    /** A signed proposal carrying {@code proposalTxs} transaction hashes, and its frame. */
+    @State(Scope.Thread)
+    public static class Proposals
+    {
+        /** Transaction hashes the proposal carries (32 bytes each). */
+        @Param({"0", "100"})
+        public int proposalTxs;
+
+        Proposal proposal;
+        UnsafeBuffer frame;
+
+        @Setup
+        public void setup(final ConsensusCodecBenchmark b)
+        {
+            final long view = 1_000;
+            final Hash32 block = hash("block");
+            final Hash32 parent = hash("parent");
+            final List<Hash32> txs = new ArrayList<>();
+            for (int i = 0; i < proposalTxs; i++)
+            {
+                txs.add(hash("tx-" + i));
+            }
+            final int leader = b.memberSet.schedule().leader(view);
+            final BlockCandidate candidate = new BlockCandidate(block, parent, 500, 1_700_000_000L, 0, 1,
+                21_000L * proposalTxs, 25_000, hash("state"), hash("root"), b.keys[leader].sign(block.unsafeBytes()), txs);
+            proposal = new Proposal(view, view - 1, leader, candidate,
+                b.keys[leader].sign(b.domain.proposalDigest(view, block.unsafeBytes(), view - 1, parent.unsafeBytes())));
+            frame = b.frame(proposal);
+        }
     }
 
     private UnsafeBuffer frame(final ConsensusMessage m)
@@ -142,9 +162,9 @@ public class ConsensusCodecBenchmark
     }
 
     @Benchmark
-    public int encodeProposal()
+    public int encodeProposal(final Proposals p)
     {
-        return codec.encodeProposal(proposal, out, 0);
+        return codec.encodeProposal(p.proposal, out, 0);
     }
 
     @Benchmark
@@ -162,9 +182,16 @@ public class ConsensusCodecBenchmark
     }
 
     @Benchmark
-    public Object decodeProposal()
+    public Object decodeProposal(final Proposals p)
     {
-        return codec.decodeProposal(proposalFrame, 0, proposalFrame.capacity());
+        return codec.decodeProposal(p.frame, 0, p.frame.capacity());
+    }
+
+    /** Allocation-free: decode into a reused {@link MutableVote}. */
+    @Benchmark
+    public DropReason decodeVoteInto()
+    {
+        return codec.decodeVote(voteFrame, 0, voteFrame.capacity(), holder);
     }
 
     @Benchmark
@@ -182,9 +209,16 @@ public class ConsensusCodecBenchmark
     }
 
     @Benchmark
-    public Decoded<ConsensusMessage> inboundProposal()
+    public Decoded<ConsensusMessage> inboundProposal(final Proposals p)
     {
-        return verifier.verify(proposalFrame, 0, proposalFrame.capacity());
+        return verifier.verify(p.frame, 0, p.frame.capacity());
+    }
+
+    /** Allocation-free: {@link InboundVerifier#verifyVote} (decode into a MutableVote, membership, signature). */
+    @Benchmark
+    public DropReason inboundVoteInto()
+    {
+        return verifier.verifyVote(voteFrame, 0, voteFrame.capacity(), holder);
     }
 
     // The pieces, alone.
@@ -194,6 +228,14 @@ public class ConsensusCodecBenchmark
     public byte[] voteDigest()
     {
         return domain.voteDigest(MessageKind.NOTARIZE, vote.view(), vote.blockHash().unsafeBytes());
+    }
+
+    /** The same digest into a reused array. */
+    @Benchmark
+    public byte[] voteDigestInto()
+    {
+        domain.voteDigest(MessageKind.NOTARIZE, vote.view(), vote.blockHash().unsafeBytes(), digestOut);
+        return digestOut;
     }
 
     /** libsecp256k1 ECDSA verify through secp256k1-kmp JNI (SignatureCheck.SECP256K1). */

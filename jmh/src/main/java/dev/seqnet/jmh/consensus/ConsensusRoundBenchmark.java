@@ -39,12 +39,20 @@ public class ConsensusRoundBenchmark
     @Param({"CRYPTO", "WIRE", "CORE"})
     public InstantNetwork.Mode mode;
 
+    /**
+     * RECORD: peer votes decoded into Vote objects and fed as {@code Input.MessageReceived} (the node
+     * today); MUTABLE: {@code InboundVerifier.verifyVote} into a reused MutableVote and
+     * {@code ConsensusCore.onVote}.
+     */
+    @Param({"RECORD", "MUTABLE"})
+    public String votes;
+
     private InstantNetwork network;
 
     @Setup(Level.Trial)
     public void setup()
     {
-        network = new InstantNetwork(members, mode);
+        network = new InstantNetwork(members, mode, "MUTABLE".equals(votes));
         for (int i = 0; i < 50; i++)
         {
             network.finalizeNext();

@@ -16,6 +16,7 @@ import dev.seqnet.consensus.core.Input;
 import dev.seqnet.consensus.core.RecoveredState;
 import dev.seqnet.consensus.core.Verdict;
 import dev.seqnet.consensus.message.BlockCandidate;
+import dev.seqnet.consensus.message.MutableVote;
 import dev.seqnet.consensus.message.Proposal;
 import dev.seqnet.consensus.message.Vote;
 
@@ -28,8 +29,8 @@ import java.util.List;
  * proposal (or, when this member leads, the block it asked for), a VALID verdict, then every peer's
  * Notarize and Finalize in member order. Peer signatures and this member's signer are one fixed
  * 64-byte value: nothing here signs or verifies, so only the core's own work is measured. The
- * optional probe counts the bytes each kind of input allocates, exactly, with the JVM's per-thread
- * allocation counter.
+ * optional probe counts the bytes each kind of input allocates inside the core (inputs are built
+ * before the count starts), exactly, with the JVM's per-thread allocation counter.
  */
 public final class FollowerHarness
 {
@@ -69,6 +70,8 @@ public final class FollowerHarness
     private final ConsensusCore core;
     private final LeaderSchedule schedule;
     private final Host host = new Host();
+    private final boolean mutable;
+    private final MutableVote holder = new MutableVote();
     private final long[] probeBytes = new long[Path.values().length];
     private final long[] probeCount = new long[Path.values().length];
     private boolean probe;
@@ -77,13 +80,17 @@ public final class FollowerHarness
     private long delivered;
 
     /**
-     * @param n    members, equal stake, slack "auto".
-     * @param self this member's index.
+     * @param n       members, equal stake, slack "auto".
+     * @param self    this member's index.
+     * @param mutable peer votes through one reused {@link MutableVote} and {@code ConsensusCore.onVote}
+     *                (nothing allocated per vote outside the core); else a new {@link Vote} and
+     *                {@code Input.MessageReceived} per vote, as a decoder and {@code on(Input)} need.
      */
-    public FollowerHarness(final int n, final int self)
+    public FollowerHarness(final int n, final int self, final boolean mutable)
     {
         this.n = n;
         this.self = self;
+        this.mutable = mutable;
         final List<Member> members = new ArrayList<>();
         for (int i = 0; i < n; i++)
         {
@@ -150,16 +157,14 @@ public final class FollowerHarness
         {
             if (j != self)
             {
-                final Vote v = new Vote(MessageKind.NOTARIZE, j, w, hash, FIXED_SIGNATURE);
-                feedVote(new Input.MessageReceived(tick(), v));
+                vote(MessageKind.NOTARIZE, j, w, hash, null);
             }
         }
         for (int j = 0; j < n; j++)
         {
             if (j != self)
             {
-                final Vote v = new Vote(MessageKind.FINALIZE, j, w, hash, FIXED_SIGNATURE);
-                feed(Path.VOTE_LATE, new Input.MessageReceived(tick(), v));
+                vote(MessageKind.FINALIZE, j, w, hash, Path.VOTE_LATE);
             }
         }
         if (delivered != w || core.view() != w + 1)
@@ -170,19 +175,37 @@ public final class FollowerHarness
         return delivered;
     }
 
-    private void feedVote(final Input in)
+    /** One peer vote; {@code path} null means: classify by what it completed. */
+    private void vote(final MessageKind kind, final int signer, final long w, final Hash32 hash, final Path path)
     {
+        final long now = tick();
+        Input in = null;
+        if (mutable)
+        {
+            holder.set(kind, signer, w, hash.unsafeBytes(), FIXED_SIGNATURE);
+        }
+        else
+        {
+            in = new Input.MessageReceived(now, new Vote(kind, signer, w, hash, FIXED_SIGNATURE));
+        }
         final long view = core.view();
         final long finalized = core.finalizedView();
         final long before = probe ? THREADS.getCurrentThreadAllocatedBytes() : 0;
-        core.on(in, host);
+        if (mutable)
+        {
+            core.onVote(now, holder, host);
+        }
+        else
+        {
+            core.on(in, host);
+        }
         if (probe)
         {
             final long bytes = THREADS.getCurrentThreadAllocatedBytes() - before;
-            final Path path = core.finalizedView() != finalized ? Path.VOTE_FINALIZATION :
+            final Path p = path != null ? path : core.finalizedView() != finalized ? Path.VOTE_FINALIZATION :
                 core.view() != view ? Path.VOTE_NOTARIZATION : Path.VOTE_NO_QUORUM;
-            probeBytes[path.ordinal()] += bytes;
-            probeCount[path.ordinal()]++;
+            probeBytes[p.ordinal()] += bytes;
+            probeCount[p.ordinal()]++;
         }
     }
 

@@ -19,13 +19,17 @@ import dev.seqnet.consensus.core.Verdict;
 import dev.seqnet.consensus.core.VoteSigner;
 import dev.seqnet.consensus.message.BlockCandidate;
 import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.message.MutableVote;
+import dev.seqnet.consensus.message.Vote;
 import dev.seqnet.consensus.wire.ConsensusCodec;
 import dev.seqnet.consensus.wire.Decoded;
 import dev.seqnet.consensus.wire.DropCounters;
 import dev.seqnet.consensus.wire.InboundVerifier;
+import dev.seqnet.consensus.wire.Templates;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
@@ -69,6 +73,8 @@ public final class InstantNetwork
 
     private final int n;
     private final Mode mode;
+    private final boolean mutableVotes;
+    private final MutableVote vote = new MutableVote();
     private final SequencerKey[] keys;
     private final ConsensusCore[] cores;
     private final InboundVerifier[] verifiers;
@@ -92,13 +98,18 @@ public final class InstantNetwork
     }
 
     /**
-     * @param n    members, equal stake, fast-path slack "auto".
-     * @param mode how messages travel, see {@link Mode}.
+     * @param n            members, equal stake, fast-path slack "auto".
+     * @param mode         how messages travel, see {@link Mode}.
+     * @param mutableVotes peer votes through the allocation-free path ({@link InboundVerifier#verifyVote}
+     *                     into one reused {@link MutableVote}, then {@code ConsensusCore.onVote}); else
+     *                     {@link InboundVerifier#verify} and {@code on(Input.MessageReceived)} as the
+     *                     node does today. Proposals and certificates always take the object path.
      */
-    public InstantNetwork(final int n, final Mode mode)
+    public InstantNetwork(final int n, final Mode mode, final boolean mutableVotes)
     {
         this.n = n;
         this.mode = mode;
+        this.mutableVotes = mutableVotes;
         this.keys = new SequencerKey[n];
         final Member[] members = new Member[n];
         for (int i = 0; i < n; i++)
@@ -205,6 +216,17 @@ public final class InstantNetwork
         {
             final byte[] frame = (byte[])d.what;
             frameBuffer.wrap(frame);
+            if (mutableVotes && frameBuffer.getShort(2, ByteOrder.LITTLE_ENDIAN) == Templates.VOTE)
+            {
+                if (verifiers[d.to].verifyVote(frameBuffer, 0, frame.length, vote) != null)
+                {
+                    drops++;
+                    return true;
+                }
+                inputs++;
+                cores[d.to].onVote(now, vote, sinks[d.to]);
+                return true;
+            }
             final Decoded<ConsensusMessage> decoded = verifiers[d.to].verify(frameBuffer, 0, frame.length);
             if (!decoded.isOk())
             {
@@ -212,6 +234,11 @@ public final class InstantNetwork
                 return true;
             }
             input(d.to, new Input.MessageReceived(now, decoded.value()));
+        }
+        else if (mutableVotes && d.what instanceof Vote)
+        {
+            inputs++;
+            cores[d.to].onVote(now, vote.set((Vote)d.what), sinks[d.to]);
         }
         else if (d.what instanceof ConsensusMessage)
         {
