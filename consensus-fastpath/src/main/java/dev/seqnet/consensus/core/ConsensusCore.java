@@ -35,6 +35,19 @@ import java.util.TreeMap;
  */
 public final class ConsensusCore
 {
+    private static final MessageKind[] KINDS = MessageKind.values();
+    /** The fallback bitmap of every certificate but a notarization: shared, certificates never modify it. */
+    private static final byte[] NO_FALLBACK = new byte[Certificate.BITMAP_LENGTH];
+    /** Commands without data are immutable records: one instance serves every use. */
+    private static final Command.CancelTimer CANCEL_RETRY = new Command.CancelTimer(TimerKind.RETRY);
+    /** Slots of the recent-view cache (a power of two). */
+    private static final int RECENT_VIEWS = 8;
+    /** Pruned view states kept for reuse. */
+    private static final int MAX_SPARE_VIEWS = 16;
+
+    private static final Comparator<BlockInfo> BY_VIEW_THEN_HASH =
+        (x, y) -> x.view != y.view ? Long.compare(x.view, y.view) : x.hash.compareTo(y.hash);
+
     private final ConsensusParams params;
     private final int self;
     private final VoteSigner signer;
@@ -69,19 +82,6 @@ public final class ConsensusCore
     private Certificate latestFinalization;
     private Certificate entryCertificate;
     private long syncRequestedFrom = -1;
-
-    private static final MessageKind[] KINDS = MessageKind.values();
-    /** The fallback bitmap of every certificate but a notarization: shared, certificates never modify it. */
-    private static final byte[] NO_FALLBACK = new byte[Certificate.BITMAP_LENGTH];
-    /** Commands without data are immutable records: one instance serves every use. */
-    private static final Command.CancelTimer CANCEL_RETRY = new Command.CancelTimer(TimerKind.RETRY);
-    /** Slots of the recent-view cache (a power of two). */
-    private static final int RECENT_VIEWS = 8;
-    /** Pruned view states kept for reuse. */
-    private static final int MAX_SPARE_VIEWS = 16;
-
-    private static final Comparator<BlockInfo> BY_VIEW_THEN_HASH =
-        (x, y) -> x.view != y.view ? Long.compare(x.view, y.view) : x.hash.compareTo(y.hash);
 
     private final TreeMap<Long, ViewState> views = new TreeMap<>();
     /** Scratch of {@link #deliver}: the blocks to deliver, newest first (used before anything can re-enter). */
