@@ -124,6 +124,30 @@ public final class Certificate implements dev.seqnet.consensus.message.Consensus
         return signatures[i].clone();
     }
 
+    /** The block hash itself, for encoders and comparisons on hot paths. Never modify it. */
+    public byte[] unsafeBlockHash()
+    {
+        return blockHash;
+    }
+
+    /** The signer bitmap itself. Never modify it. */
+    public byte[] unsafeSigners()
+    {
+        return signers;
+    }
+
+    /** The fallback bitmap itself. Never modify it. */
+    public byte[] unsafeFallback()
+    {
+        return fallback;
+    }
+
+    /** Signature {@code i} itself. Never modify it. */
+    public byte[] unsafeSignature(final int i)
+    {
+        return signatures[i];
+    }
+
     @Override
     public boolean equals(final Object o)
     {

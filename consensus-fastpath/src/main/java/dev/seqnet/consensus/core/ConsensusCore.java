@@ -197,7 +197,7 @@ public final class ConsensusCore
             case NULLIFICATION:
                 return vs.nullification != null;
             default:
-                return vs.finalization != null && Arrays.equals(vs.finalization.blockHash(), blockHash.unsafeBytes());
+                return vs.finalization != null && Arrays.equals(vs.finalization.unsafeBlockHash(), blockHash.unsafeBytes());
         }
     }
 
@@ -378,7 +378,7 @@ public final class ConsensusCore
     private void restoreCertificate(final Certificate c)
     {
         final ViewState vs = state(c.view());
-        final Hash32 hash = Hash32.wrap(c.blockHash());
+        final Hash32 hash = Hash32.wrap(c.unsafeBlockHash()); // shared: neither modifies it
         switch (c.kind())
         {
             case NOTARIZATION:
@@ -859,7 +859,7 @@ public final class ConsensusCore
     private void onCertificate(final long now, final Certificate c, final CommandSink out)
     {
         final long w = c.view();
-        final Hash32 b = Hash32.wrap(c.blockHash());
+        final Hash32 b = Hash32.wrap(c.unsafeBlockHash()); // shared: neither modifies it
         final boolean finalization = c.kind() == CertificateKind.FINALIZATION_FAST || c.kind() == CertificateKind.FINALIZATION_SLOW;
         if (w <= finalizedView)
         {

@@ -160,13 +160,13 @@ public final class ConsensusCodec
         final CertificateEncoder e = certificateEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
             .kind((short)certificate.kind().code())
             .view(certificate.view())
-            .putBlockHash(certificate.blockHash(), 0, Hash32.LENGTH)
-            .putSigners(certificate.signers(), 0, Certificate.BITMAP_LENGTH)
-            .putFallback(certificate.fallback(), 0, Certificate.BITMAP_LENGTH);
+            .putBlockHash(certificate.unsafeBlockHash(), 0, Hash32.LENGTH)
+            .putSigners(certificate.unsafeSigners(), 0, Certificate.BITMAP_LENGTH)
+            .putFallback(certificate.unsafeFallback(), 0, Certificate.BITMAP_LENGTH);
         final CertificateEncoder.SignaturesEncoder group = e.signaturesCount(certificate.signatureCount());
         for (int i = 0; i < certificate.signatureCount(); i++)
         {
-            group.next().putSig(certificate.signature(i), 0, SIGNATURE_LENGTH);
+            group.next().putSig(certificate.unsafeSignature(i), 0, SIGNATURE_LENGTH);
         }
         return length;
     }
@@ -179,13 +179,13 @@ public final class ConsensusCodec
         final CertificateRecordEncoder e = certificateRecordEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
             .kind((short)certificate.kind().code())
             .view(certificate.view())
-            .putBlockHash(certificate.blockHash(), 0, Hash32.LENGTH)
-            .putSigners(certificate.signers(), 0, Certificate.BITMAP_LENGTH)
-            .putFallback(certificate.fallback(), 0, Certificate.BITMAP_LENGTH);
+            .putBlockHash(certificate.unsafeBlockHash(), 0, Hash32.LENGTH)
+            .putSigners(certificate.unsafeSigners(), 0, Certificate.BITMAP_LENGTH)
+            .putFallback(certificate.unsafeFallback(), 0, Certificate.BITMAP_LENGTH);
         final CertificateRecordEncoder.SignaturesEncoder group = e.signaturesCount(certificate.signatureCount());
         for (int i = 0; i < certificate.signatureCount(); i++)
         {
-            group.next().putSig(certificate.signature(i), 0, SIGNATURE_LENGTH);
+            group.next().putSig(certificate.unsafeSignature(i), 0, SIGNATURE_LENGTH);
         }
         return length;
     }

@@ -214,6 +214,13 @@ public class ConsensusCodecBenchmark
         return verifier.verify(p.frame, 0, p.frame.capacity());
     }
 
+    /** A peer's FINALIZATION_FAST certificate (4 signatures): FinalityVerifier, then decode. */
+    @Benchmark
+    public Decoded<ConsensusMessage> inboundCertificate()
+    {
+        return verifier.verify(certificateFrame, 0, certificateFrame.capacity());
+    }
+
     /** Allocation-free: {@link InboundVerifier#verifyVote} (decode into a MutableVote, membership, signature). */
     @Benchmark
     public DropReason inboundVoteInto()
