@@ -27,26 +27,49 @@ public final class Certificate implements dev.seqnet.consensus.message.Consensus
         final CertificateKind kind, final long view, final byte[] blockHash, final byte[] signers,
         final byte[] fallback, final byte[][] signatures)
     {
+        this(kind, view, blockHash, signers, fallback, signatures, true);
+    }
+
+    private Certificate(
+        final CertificateKind kind, final long view, final byte[] blockHash, final byte[] signers,
+        final byte[] fallback, final byte[][] signatures, final boolean copy)
+    {
         if (kind == null || blockHash == null || blockHash.length != SigningDomain.HASH_LENGTH ||
             signers == null || signers.length != BITMAP_LENGTH || fallback == null || fallback.length != BITMAP_LENGTH ||
             signatures == null)
         {
             throw new IllegalArgumentException("certificate needs a kind, a 32-byte hash and two 32-byte bitmaps");
         }
-        this.signatures = new byte[signatures.length][];
+        this.signatures = copy ? new byte[signatures.length][] : signatures;
         for (int i = 0; i < signatures.length; i++)
         {
             if (signatures[i] == null || signatures[i].length != 64)
             {
                 throw new IllegalArgumentException("signature " + i + " is not 64 bytes");
             }
-            this.signatures[i] = signatures[i].clone();
+            if (copy)
+            {
+                this.signatures[i] = signatures[i].clone();
+            }
         }
         this.kind = kind;
         this.view = view;
-        this.blockHash = blockHash.clone();
-        this.signers = signers.clone();
-        this.fallback = fallback.clone();
+        this.blockHash = copy ? blockHash.clone() : blockHash;
+        this.signers = copy ? signers.clone() : signers;
+        this.fallback = copy ? fallback.clone() : fallback;
+    }
+
+    /**
+     * The same checks as the constructor, but the arrays are taken over instead of copied: for
+     * callers that have just built them and never touch them again (the core forming a certificate,
+     * a decoder), which saves a second copy of every signature. The arrays may be shared between
+     * certificates only if nobody modifies them (a certificate never does: its accessors copy).
+     */
+    public static Certificate adopt(
+        final CertificateKind kind, final long view, final byte[] blockHash, final byte[] signers,
+        final byte[] fallback, final byte[][] signatures)
+    {
+        return new Certificate(kind, view, blockHash, signers, fallback, signatures, false);
     }
 
     /** A bitmap with exactly the given member indices (each in [0, 256)) set. */
@@ -99,6 +122,30 @@ public final class Certificate implements dev.seqnet.consensus.message.Consensus
     public byte[] signature(final int i)
     {
         return signatures[i].clone();
+    }
+
+    /** The block hash itself, for encoders and comparisons on hot paths. Never modify it. */
+    public byte[] unsafeBlockHash()
+    {
+        return blockHash;
+    }
+
+    /** The signer bitmap itself. Never modify it. */
+    public byte[] unsafeSigners()
+    {
+        return signers;
+    }
+
+    /** The fallback bitmap itself. Never modify it. */
+    public byte[] unsafeFallback()
+    {
+        return fallback;
+    }
+
+    /** Signature {@code i} itself. Never modify it. */
+    public byte[] unsafeSignature(final int i)
+    {
+        return signatures[i];
     }
 
     @Override

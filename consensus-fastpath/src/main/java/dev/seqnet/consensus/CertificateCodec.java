@@ -43,13 +43,13 @@ public final class CertificateCodec
             .wrapAndApplyHeader(buffer, offset, new MessageHeaderEncoder());
         encoder.kind((short)certificate.kind().code())
             .view(certificate.view())
-            .putBlockHash(certificate.blockHash(), 0, SigningDomain.HASH_LENGTH)
-            .putSigners(certificate.signers(), 0, Certificate.BITMAP_LENGTH)
-            .putFallback(certificate.fallback(), 0, Certificate.BITMAP_LENGTH);
+            .putBlockHash(certificate.unsafeBlockHash(), 0, SigningDomain.HASH_LENGTH)
+            .putSigners(certificate.unsafeSigners(), 0, Certificate.BITMAP_LENGTH)
+            .putFallback(certificate.unsafeFallback(), 0, Certificate.BITMAP_LENGTH);
         final CertificateEncoder.SignaturesEncoder group = encoder.signaturesCount(certificate.signatureCount());
         for (int i = 0; i < certificate.signatureCount(); i++)
         {
-            group.next().putSig(certificate.signature(i), 0, SIGNATURE_LENGTH);
+            group.next().putSig(certificate.unsafeSignature(i), 0, SIGNATURE_LENGTH);
         }
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }

@@ -7,6 +7,7 @@ import dev.seqnet.chain.crypto.Signatures;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 
 /**
@@ -26,6 +27,12 @@ public final class SigningDomain
     public static final int HASH_LENGTH = 32;
 
     private static final byte[] ZERO_HASH = new byte[HASH_LENGTH];
+
+    /** kind ‖ view ‖ blockHash ‖ parentView ‖ parentHash: the part of {@code SignInput} after the prefix. */
+    private static final int TAIL_LENGTH = SIGN_INPUT_LENGTH - 60;
+
+    /** One tail scratch per thread, so a shared SigningDomain stays immutable and digests allocate nothing. */
+    private static final ThreadLocal<byte[]> TAIL = ThreadLocal.withInitial(() -> new byte[TAIL_LENGTH]);
 
     /** TAG ‖ chainId ‖ genesisHash, the 60-byte prefix shared by every digest of this network. */
     private final byte[] prefix;
@@ -63,17 +70,64 @@ public final class SigningDomain
     public byte[] digest(
         final MessageKind kind, final long view, final byte[] blockHash, final long parentView, final byte[] parentHash)
     {
-        if (blockHash == null || blockHash.length != HASH_LENGTH || parentHash == null || parentHash.length != HASH_LENGTH)
+        final byte[] out = new byte[HASH_LENGTH];
+        digest(kind, view, blockHash, parentView, parentHash, out);
+        return out;
+    }
+
+    /** {@link #voteDigest(MessageKind, long, byte[])} written into {@code out} (32 bytes): allocates nothing. */
+    public void voteDigest(final MessageKind kind, final long view, final byte[] blockHash, final byte[] out)
+    {
+        digest(kind, view, blockHash, 0, ZERO_HASH, out);
+    }
+
+    /** {@link #proposalDigest(long, byte[], long, byte[])} written into {@code out} (32 bytes): allocates nothing. */
+    public void proposalDigest(
+        final long view, final byte[] blockHash, final long parentView, final byte[] parentHash, final byte[] out)
+    {
+        digest(MessageKind.PROPOSAL, view, blockHash, parentView, parentHash, out);
+    }
+
+    /**
+     * SHA-256 of {@code SignInput} written into {@code out}; allocates nothing (the calling thread's
+     * digest and a thread-local scratch for the 81-byte tail), for the per-vote hot paths.
+     *
+     * @throws IllegalArgumentException unless both hashes and {@code out} are 32 bytes.
+     */
+    public void digest(
+        final MessageKind kind, final long view, final byte[] blockHash, final long parentView, final byte[] parentHash,
+        final byte[] out)
+    {
+        if (blockHash == null || blockHash.length != HASH_LENGTH || parentHash == null || parentHash.length != HASH_LENGTH ||
+            out == null || out.length != HASH_LENGTH)
         {
             throw new IllegalArgumentException("hashes must be 32 bytes");
         }
-        final byte[] tail = new byte[1 + 8 + HASH_LENGTH + 8 + HASH_LENGTH];
-        final ByteBuffer b = ByteBuffer.wrap(tail).order(ByteOrder.BIG_ENDIAN);
-        b.put((byte)kind.code()).putLong(view).put(blockHash).putLong(parentView).put(parentHash);
+        final byte[] tail = TAIL.get();
+        tail[0] = (byte)kind.code();
+        putLong(tail, 1, view);
+        System.arraycopy(blockHash, 0, tail, 9, HASH_LENGTH);
+        putLong(tail, 9 + HASH_LENGTH, parentView);
+        System.arraycopy(parentHash, 0, tail, 17 + HASH_LENGTH, HASH_LENGTH);
         final MessageDigest d = Sha256.digest();
         d.update(prefix);
         d.update(tail);
-        return d.digest();
+        try
+        {
+            d.digest(out, 0, HASH_LENGTH);
+        }
+        catch (final DigestException e)
+        {
+            throw new IllegalStateException("SHA-256 always fits 32 bytes", e);
+        }
+    }
+
+    private static void putLong(final byte[] dst, final int offset, final long value)
+    {
+        for (int i = 0; i < 8; i++)
+        {
+            dst[offset + i] = (byte)(value >>> (56 - 8 * i));
+        }
     }
 
     /** Signs a vote with RFC 6979 ECDSA; returns the 64-byte compact signature. */

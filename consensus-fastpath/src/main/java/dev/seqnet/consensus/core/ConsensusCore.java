@@ -10,13 +10,14 @@ import dev.seqnet.consensus.Quorums;
 import dev.seqnet.consensus.SigningDomain;
 import dev.seqnet.consensus.message.CertificateRequest;
 import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.message.MutableVote;
 import dev.seqnet.consensus.message.Proposal;
 import dev.seqnet.consensus.message.Vote;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,6 +35,19 @@ import java.util.TreeMap;
  */
 public final class ConsensusCore
 {
+    private static final MessageKind[] KINDS = MessageKind.values();
+    /** The fallback bitmap of every certificate but a notarization: shared, certificates never modify it. */
+    private static final byte[] NO_FALLBACK = new byte[Certificate.BITMAP_LENGTH];
+    /** Commands without data are immutable records: one instance serves every use. */
+    private static final Command.CancelTimer CANCEL_RETRY = new Command.CancelTimer(TimerKind.RETRY);
+    /** Slots of the recent-view cache (a power of two). */
+    private static final int RECENT_VIEWS = 8;
+    /** Pruned view states kept for reuse. */
+    private static final int MAX_SPARE_VIEWS = 16;
+
+    private static final Comparator<BlockInfo> BY_VIEW_THEN_HASH =
+        (x, y) -> x.view != y.view ? Long.compare(x.view, y.view) : x.hash.compareTo(y.hash);
+
     private final ConsensusParams params;
     private final int self;
     private final VoteSigner signer;
@@ -70,6 +84,17 @@ public final class ConsensusCore
     private long syncRequestedFrom = -1;
 
     private final TreeMap<Long, ViewState> views = new TreeMap<>();
+    /** Scratch of {@link #deliver}: the blocks to deliver, newest first (used before anything can re-enter). */
+    private final List<BlockInfo> deliverChain = new ArrayList<>();
+    private final ViewState[] recentViews = new ViewState[RECENT_VIEWS];
+    /** The digest of the own message being signed (a {@link VoteSigner} reads it and keeps nothing). */
+    private final byte[] digest = new byte[SigningDomain.HASH_LENGTH];
+    /**
+     * Pruned view states: frames further up the stack of the input being handled may still read them,
+     * so they become {@link #spareViews} (and are reset) only when the next input starts.
+     */
+    private final ArrayList<ViewState> retiredViews = new ArrayList<>();
+    private final ArrayList<ViewState> spareViews = new ArrayList<>();
     private final TreeMap<Hash32, BlockInfo> blocks = new TreeMap<>();
 
     private final long[] lastActiveView;
@@ -160,7 +185,7 @@ public final class ConsensusCore
             return kind == CertificateKind.NOTARIZATION || kind == CertificateKind.NULLIFICATION ||
                 certView < finalizedView || blockHash.equals(finalizedHash);
         }
-        final ViewState vs = views.get(certView);
+        final ViewState vs = find(certView);
         if (vs == null)
         {
             return false;
@@ -172,7 +197,7 @@ public final class ConsensusCore
             case NULLIFICATION:
                 return vs.nullification != null;
             default:
-                return vs.finalization != null && Arrays.equals(vs.finalization.blockHash(), blockHash.unsafeBytes());
+                return vs.finalization != null && Arrays.equals(vs.finalization.unsafeBlockHash(), blockHash.unsafeBytes());
         }
     }
 
@@ -196,6 +221,7 @@ public final class ConsensusCore
     /** The only entry point: appends, in execution order, the commands the host must run. */
     public void on(final Input input, final CommandSink out)
     {
+        recycleViews();
         final long now = input.nowNs();
         nowNs = now;
         if (input instanceof Input.Start)
@@ -240,6 +266,37 @@ public final class ConsensusCore
             final Input.BlocksSynced s = (Input.BlocksSynced)input;
             onBlocksSynced(now, s.height(), s.view(), s.blockHash(), out);
         }
+    }
+
+    /**
+     * A peer's vote that passed the inbound checks, as {@code on(new Input.MessageReceived(nowNs,
+     * vote.toVote()), out)} would handle it, without the input and message objects: the allocation-free
+     * entry for the per-vote hot path. The core copies what it keeps, so {@code vote} may be refilled
+     * as soon as this returns. Recording a vote that completes no certificate allocates nothing.
+     */
+    public void onVote(final long nowNs, final MutableVote vote, final CommandSink out)
+    {
+        if (!started)
+        {
+            throw new IllegalStateException("core not started: the first input must be Start");
+        }
+        if (vote.kind() == null)
+        {
+            throw new IllegalArgumentException("the vote holder is empty");
+        }
+        recycleViews();
+        this.nowNs = nowNs;
+        onVote(nowNs, vote.kind(), vote.signer(), vote.view(), vote.blockHashBuffer(), vote.signatureBuffer(), null, out);
+    }
+
+    /** Between inputs: the states pruned by earlier inputs are unreachable now and may be reused. */
+    private void recycleViews()
+    {
+        for (int i = retiredViews.size() - 1; i >= 0 && spareViews.size() < MAX_SPARE_VIEWS; i--)
+        {
+            spareViews.add(retiredViews.get(i));
+        }
+        retiredViews.clear();
     }
 
     // ------------------------------------------------------------------------------------------
@@ -314,14 +371,14 @@ public final class ConsensusCore
         {
             final Vote vote = new Vote(v.kind(), self, v.view(), v.blockHash(), v.signature());
             vs.ownMessages.add(vote);
-            recordVote(vs, vote);
+            recordOwnVote(vs, vote);
         }
     }
 
     private void restoreCertificate(final Certificate c)
     {
         final ViewState vs = state(c.view());
-        final Hash32 hash = Hash32.wrap(c.blockHash());
+        final Hash32 hash = Hash32.wrap(c.unsafeBlockHash()); // shared: neither modifies it
         switch (c.kind())
         {
             case NOTARIZATION:
@@ -389,102 +446,106 @@ public final class ConsensusCore
 
     private void onVote(final long now, final Vote vote, final CommandSink out)
     {
-        final long w = vote.view();
-        final int j = vote.signer();
+        onVote(now, vote.kind(), vote.signer(), vote.view(), vote.blockHash().unsafeBytes(), vote.signature(), vote, out);
+    }
+
+    /**
+     * A peer's vote, from a {@link Vote} or a {@link MutableVote}. Nothing here allocates unless the
+     * vote completes a certificate, names a block hash new to its view, is evidence, or prompts a nudge.
+     *
+     * @param original the vote as a message if the caller has one, else null (made only for evidence).
+     */
+    private void onVote(
+        final long now, final MessageKind kind, final int j, final long w, final byte[] hash, final byte[] signature,
+        final Vote original, final CommandSink out)
+    {
         if (j < 0 || j >= n || !inWindow(w))
         {
             return;
         }
         final ViewState vs = state(w);
-        if (isDuplicate(vs, vote))
+        final int known = vs.findBlock(hash);
+        if (known >= 0 && vs.hasReceived(j, kind, known))
         {
             dropDuplicate++;
             return;
         }
-        checkEvidence(vs, vote, out);
+        final int block = known >= 0 ? known : vs.block(hash);
+        checkEvidence(vs, j, kind, block, original, signature, out);
+        final int slot = vs.storeSignature(signature);
+        vs.addReceived(j, ViewState.entry(kind, block, slot));
         markActive(j, w);
         nudge(now, j, w, out);
-        if (recordVote(vs, vote))
+        if (recordVote(vs, kind, j, block, slot))
         {
-            afterVote(now, vs, vote.kind(), vote.blockHash(), out);
+            afterVote(now, vs, kind, vs.blockAt(block), out);
         }
-    }
-
-    private boolean isDuplicate(final ViewState vs, final Vote vote)
-    {
-        for (final Vote prev : vs.allBy.get(vote.signer()))
-        {
-            if (prev.kind() == vote.kind() && prev.blockHash().equals(vote.blockHash()))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
-     * Records the vote and adds it to its tally. A member's block votes count once per view: a second
-     * {@code Notarize} or {@code Finalize} for another block is kept only as evidence.
+     * Adds a vote whose signature is in {@code slot} to its tally. A member's block votes count once
+     * per view: a second {@code Notarize} or {@code Finalize} for another block is kept only as evidence.
      */
-    private boolean recordVote(final ViewState vs, final Vote vote)
+    private boolean recordVote(final ViewState vs, final MessageKind kind, final int j, final int block, final int slot)
     {
-        final int j = vote.signer();
-        final Hash32 b = vote.blockHash();
-        switch (vote.kind())
+        final Hash32 b = vs.blockAt(block);
+        switch (kind)
         {
             case NOTARIZE:
-                if (vs.notarizeBy[j] != null)
-                {
-                    return false;
-                }
-                vs.notarizeBy[j] = vote;
-                return vs.tally(vs.notarize, b, n).add(j, stake[j], vote.signature());
+                return vs.countNotarize(j, block) && vs.tally(vs.notarize, b).add(j, stake[j], slot);
             case NULLIFY:
-                if (vs.nullifyBy[j] != null)
-                {
-                    return false;
-                }
-                vs.nullifyBy[j] = vote;
-                return vs.nullify.add(j, stake[j], vote.signature());
+                return vs.countNullify(j) && vs.nullify.add(j, stake[j], slot);
             case FINALIZE:
-                if (vs.finalizeBy[j] != null)
-                {
-                    return false;
-                }
-                vs.finalizeBy[j] = vote;
-                return vs.tally(vs.finalize, b, n).add(j, stake[j], vote.signature());
+                return vs.countFinalize(j) && vs.tally(vs.finalize, b).add(j, stake[j], slot);
             case NOTARIZE_FALLBACK:
-                if (vs.fallbackBy.get(j).putIfAbsent(b, vote) != null)
-                {
-                    return false;
-                }
-                return vs.tally(vs.fallback, b, n).add(j, stake[j], vote.signature());
+                return vs.countFallback(j, block) && vs.tally(vs.fallback, b).add(j, stake[j], slot);
             default:
                 return false;
         }
     }
 
-    /** §8.3: keeps pairs no honest member sends, one record per (member, view, kind), against every earlier vote. */
-    private void checkEvidence(final ViewState vs, final Vote vote, final CommandSink out)
+    /** Records an own vote (sent or restored): its signature is stored and it counts like any other. */
+    private boolean recordOwnVote(final ViewState vs, final Vote vote)
     {
-        final int j = vote.signer();
-        for (final Vote prev : vs.allBy.get(j))
+        final int block = vs.block(vote.blockHash());
+        return recordVote(vs, vote.kind(), self, block, vs.storeSignature(vote.signature()));
+    }
+
+    /**
+     * §8.3: keeps pairs no honest member sends, one record per (member, view, kind), against every
+     * earlier vote of the signer in this view (the new vote is not yet among them).
+     */
+    private void checkEvidence(
+        final ViewState vs, final int j, final MessageKind kind, final int block, final Vote original,
+        final byte[] signature, final CommandSink out)
+    {
+        final int count = vs.receivedCount(j);
+        Vote current = original;
+        for (int i = 0; i < count; i++)
         {
-            final EvidenceKind kind = conflict(prev, vote);
-            if (kind != null)
+            final long prev = vs.received(j, i);
+            final MessageKind prevKind = KINDS[ViewState.entryKind(prev) - 1];
+            final EvidenceKind evidenceKind = conflict(prevKind, kind, ViewState.entryBlock(prev) == block);
+            if (evidenceKind != null)
             {
-                evidence(kind, j, vs.view, prev, vote, out);
+                if (current == null)
+                {
+                    current = new Vote(kind, j, vs.view, vs.blockAt(block), signature.clone());
+                }
+                evidence(evidenceKind, j, vs.view, vs.receivedVote(j, prev), current, out);
             }
         }
-        vs.allBy.get(j).add(vote);
     }
 
     /** The evidence kind two votes of one signer in one view form, or null if an honest member may send both. */
     static EvidenceKind conflict(final Vote a, final Vote b)
     {
-        final MessageKind x = a.kind();
-        final MessageKind y = b.kind();
-        final boolean same = a.blockHash().equals(b.blockHash());
+        return conflict(a.kind(), b.kind(), a.blockHash().equals(b.blockHash()));
+    }
+
+    /** {@link #conflict(Vote, Vote)} on kinds and whether the two block hashes are equal. */
+    static EvidenceKind conflict(final MessageKind x, final MessageKind y, final boolean same)
+    {
         if (x == MessageKind.NOTARIZE && y == MessageKind.NOTARIZE)
         {
             return same ? null : EvidenceKind.DOUBLE_NOTARIZE;
@@ -536,8 +597,8 @@ public final class ConsensusCore
                 final Tally strict = vs.notarize.get(b);
                 if (strict.stake() >= fastQuorum && vs.finalization == null)
                 {
-                    final Certificate cert = new Certificate(CertificateKind.FINALIZATION_FAST, w, b.bytes(),
-                        strict.bitmap(), new byte[Certificate.BITMAP_LENGTH], strict.signaturesInOrder());
+                    final Certificate cert = Certificate.adopt(CertificateKind.FINALIZATION_FAST, w, b.bytes(),
+                        strict.bitmap(), NO_FALLBACK, strict.signaturesInOrder(vs));
                     onFinalization(now, vs, b, cert, true, out);
                 }
                 checkNotarization(now, vs, b, out);
@@ -549,8 +610,8 @@ public final class ConsensusCore
             case NULLIFY:
                 if (vs.nullify.stake() >= quorum && vs.nullification == null)
                 {
-                    final Certificate cert = new Certificate(CertificateKind.NULLIFICATION, w, Hash32.ZERO.bytes(),
-                        vs.nullify.bitmap(), new byte[Certificate.BITMAP_LENGTH], vs.nullify.signaturesInOrder());
+                    final Certificate cert = Certificate.adopt(CertificateKind.NULLIFICATION, w, Hash32.ZERO.bytes(),
+                        vs.nullify.bitmap(), NO_FALLBACK, vs.nullify.signaturesInOrder(vs));
                     onNullification(now, vs, cert, true, out);
                 }
                 else
@@ -563,8 +624,8 @@ public final class ConsensusCore
                 final Tally fin = vs.finalize.get(b);
                 if (fin.stake() >= quorum && vs.finalization == null)
                 {
-                    final Certificate cert = new Certificate(CertificateKind.FINALIZATION_SLOW, w, b.bytes(),
-                        fin.bitmap(), new byte[Certificate.BITMAP_LENGTH], fin.signaturesInOrder());
+                    final Certificate cert = Certificate.adopt(CertificateKind.FINALIZATION_SLOW, w, b.bytes(),
+                        fin.bitmap(), NO_FALLBACK, fin.signaturesInOrder(vs));
                     onFinalization(now, vs, b, cert, true, out);
                 }
                 break;
@@ -611,16 +672,16 @@ public final class ConsensusCore
             if (strict != null && strict.has(j))
             {
                 signers[j >>> 3] |= (byte)(1 << (j & 7));
-                sigs[k++] = strict.signature(j);
+                sigs[k++] = vs.signature(strict.slot(j));
             }
             else if (fb != null && fb.has(j))
             {
                 signers[j >>> 3] |= (byte)(1 << (j & 7));
                 fallbackBits[j >>> 3] |= (byte)(1 << (j & 7));
-                sigs[k++] = fb.signature(j);
+                sigs[k++] = vs.signature(fb.slot(j));
             }
         }
-        final Certificate cert = new Certificate(CertificateKind.NOTARIZATION, vs.view, b.bytes(), signers, fallbackBits, sigs);
+        final Certificate cert = Certificate.adopt(CertificateKind.NOTARIZATION, vs.view, b.bytes(), signers, fallbackBits, sigs);
         onNotarization(now, vs, b, cert, true, out);
     }
 
@@ -638,8 +699,8 @@ public final class ConsensusCore
             {
                 continue;
             }
-            final Vote nb = vs.notarizeBy[j];
-            if (vs.nullifyBy[j] != null || (nb != null && !nb.blockHash().equals(vs.myNotarize)))
+            final int nb = vs.notarizeBy(j);
+            if (vs.nullifyBy(j) || (nb >= 0 && !vs.blockAt(nb).equals(vs.myNotarize)))
             {
                 conflict += stake[j];
             }
@@ -716,6 +777,7 @@ public final class ConsensusCore
             return;
         }
         vs.proposal = p;
+        vs.expect(p.blockHash());
         blocks.putIfAbsent(p.blockHash(), new BlockInfo(p));
         markActive(p.leader(), w);
         nudge(now, p.leader(), w, out);
@@ -749,7 +811,7 @@ public final class ConsensusCore
         }
         else
         {
-            final ViewState ps = views.get(pv);
+            final ViewState ps = find(pv);
             if (ps == null || !ps.notarizations.containsKey(ph))
             {
                 // Not (yet) a valid parent: a notarization may still arrive, so ask for it (R11).
@@ -769,7 +831,7 @@ public final class ConsensusCore
         }
         for (long u = pv + 1; u < vs.view; u++)
         {
-            final ViewState us = views.get(u);
+            final ViewState us = find(u);
             if (us == null || us.nullification == null)
             {
                 final long to = Math.min(vs.view - 1, u + CertificateRequest.MAX_SPAN - 1);
@@ -801,7 +863,7 @@ public final class ConsensusCore
     private void onCertificate(final long now, final Certificate c, final CommandSink out)
     {
         final long w = c.view();
-        final Hash32 b = Hash32.wrap(c.blockHash());
+        final Hash32 b = Hash32.wrap(c.unsafeBlockHash()); // shared: neither modifies it
         final boolean finalization = c.kind() == CertificateKind.FINALIZATION_FAST || c.kind() == CertificateKind.FINALIZATION_SLOW;
         if (w <= finalizedView)
         {
@@ -950,7 +1012,8 @@ public final class ConsensusCore
         {
             return;
         }
-        final List<BlockInfo> chain = new ArrayList<>();
+        final List<BlockInfo> chain = deliverChain;
+        chain.clear();
         Hash32 cursor = b;
         while (!cursor.equals(finalizedHash))
         {
@@ -996,6 +1059,7 @@ public final class ConsensusCore
                 info.height, blockView, info.parentView, proposer, info.hash, p, top.height, cert)));
             blocks.remove(info.hash);
         }
+        chain.clear();
         latestFinalization = cert;
         advanceFinalized(top.height, top.view, top.hash, out);
         progress(now, out);
@@ -1011,34 +1075,50 @@ public final class ConsensusCore
         {
             syncRequestedFrom = -1;
         }
-        final HashSet<Hash32> keep = new HashSet<>();
-        keep.add(hash);
-        final HashSet<Hash32> dropped = new HashSet<>();
-        final List<BlockInfo> byView = new ArrayList<>(blocks.values());
-        byView.sort((x, y) -> x.view != y.view ? Long.compare(x.view, y.view) : x.hash.compareTo(y.hash));
-        for (final BlockInfo info : byView)
+        if (!blocks.isEmpty())
         {
-            if (info.view > w && !dropped.contains(info.parentHash))
+            HashSet<Hash32> dropped = null;
+            final List<BlockInfo> byView = new ArrayList<>(blocks.values());
+            byView.sort(BY_VIEW_THEN_HASH);
+            for (int i = 0; i < byView.size(); i++)
             {
-                // Descends from the finalized block, or its ancestry is not known yet (a parent still being
-                // fetched may well descend): kept until proven to be on another branch.
-                keep.add(info.hash);
-                continue;
-            }
-            // At or below the finalized view and not delivered, or the child of a block on another branch.
-            blocks.remove(info.hash);
-            if (!info.hash.equals(hash))
-            {
-                dropped.add(info.hash);
-                out.accept(new Command.Abandon(info.hash));
+                final BlockInfo info = byView.get(i);
+                if (info.view > w && (dropped == null || !dropped.contains(info.parentHash)))
+                {
+                    // Descends from the finalized block, or its ancestry is not known yet (a parent still being
+                    // fetched may well descend): kept until proven to be on another branch.
+                    continue;
+                }
+                // At or below the finalized view and not delivered, or the child of a block on another branch.
+                blocks.remove(info.hash);
+                if (!info.hash.equals(hash))
+                {
+                    if (dropped == null)
+                    {
+                        dropped = new HashSet<>();
+                    }
+                    dropped.add(info.hash);
+                    out.accept(new Command.Abandon(info.hash));
+                }
             }
         }
-        final Iterator<Map.Entry<Long, ViewState>> it = views.entrySet().iterator();
-        while (it.hasNext())
+        pruneViewsBelow(w);
+    }
+
+    /** Drops every view below {@code w}, oldest first. */
+    private void pruneViewsBelow(final long w)
+    {
+        while (!views.isEmpty() && views.firstKey() < w)
         {
-            if (it.next().getKey() < w)
+            final ViewState removed = views.remove(views.firstKey());
+            final int i = (int)removed.view & (RECENT_VIEWS - 1);
+            if (recentViews[i] == removed)
             {
-                it.remove();
+                recentViews[i] = null;
+            }
+            if (retiredViews.size() < MAX_SPARE_VIEWS)
+            {
+                retiredViews.add(removed);
             }
         }
     }
@@ -1109,13 +1189,9 @@ public final class ConsensusCore
                 out.accept(new Command.Broadcast(cert));
             }
         }
-        out.accept(new Command.CancelTimer(TimerKind.RETRY));
+        out.accept(CANCEL_RETRY);
         // Prune state far below the view (W_PAST) even when nothing finalizes.
-        final long floor = view - params.pastWindowViews();
-        while (!views.isEmpty() && views.firstKey() < floor)
-        {
-            views.pollFirstEntry();
-        }
+        pruneViewsBelow(view - params.pastWindowViews());
         final ViewState vs = state(w);
         afterEntry(now, vs, out);
     }
@@ -1158,7 +1234,7 @@ public final class ConsensusCore
             return;
         }
         // Votes buffered for this view may already complete a certificate or a contradiction.
-        for (final Hash32 b : new ArrayList<>(vs.notarize.keySet()))
+        for (final Hash32 b : vs.notarize.isEmpty() ? List.<Hash32>of() : new ArrayList<>(vs.notarize.keySet()))
         {
             if (vs.view != view)
             {
@@ -1339,7 +1415,7 @@ public final class ConsensusCore
     /** Re-evaluates what may have been waiting for a certificate or a block. */
     private void progress(final long now, final CommandSink out)
     {
-        final ViewState vs = views.get(view);
+        final ViewState vs = find(view);
         if (vs == null)
         {
             return;
@@ -1368,7 +1444,7 @@ public final class ConsensusCore
                 build(vs, u, finalizedHash, finalizedHeight + 1, out);
                 return;
             }
-            final ViewState us = views.get(u);
+            final ViewState us = find(u);
             if (us != null && !us.notarizations.isEmpty())
             {
                 Hash32 best = null;
@@ -1425,7 +1501,7 @@ public final class ConsensusCore
 
     private void onProposalReady(final long now, final Input.ProposalReady ready, final CommandSink out)
     {
-        final ViewState vs = views.get(ready.view());
+        final ViewState vs = find(ready.view());
         final Hash32 hash = ready.candidate().blockHash();
         if (ready.view() != view || vs == null || !vs.building || vs.proposed || vs.myNullify != null || vs.myNotarize != null)
         {
@@ -1436,12 +1512,14 @@ public final class ConsensusCore
         vs.proposed = true;
         lastProposalNs = now;
         final long pv = ready.parentView();
-        final byte[] sig = signer.sign(domain.proposalDigest(vs.view, hash.unsafeBytes(), pv, ready.candidate().parentHash().unsafeBytes()));
+        domain.proposalDigest(vs.view, hash.unsafeBytes(), pv, ready.candidate().parentHash().unsafeBytes(), digest);
+        final byte[] sig = signer.sign(digest);
         final Proposal p = new Proposal(vs.view, pv, self, ready.candidate(), sig);
         final OwnVote record = new OwnVote(MessageKind.PROPOSAL, vs.view, pv, hash, p.parentHash(), null, sig);
         vs.ownMessages.add(p);
         out.accept(new Command.PersistThenBroadcast(record, p));
         vs.proposal = p;
+        vs.expect(hash);
         vs.verifyRequested = true;
         final BlockInfo info = new BlockInfo(p);
         info.status = BlockInfo.Status.VALID;
@@ -1462,7 +1540,7 @@ public final class ConsensusCore
         {
             info.status = v.verdict() == Verdict.VALID ? BlockInfo.Status.VALID : BlockInfo.Status.INVALID;
         }
-        final ViewState vs = views.get(v.view());
+        final ViewState vs = find(v.view());
         if (vs == null || v.view() != view || vs.proposal == null || !vs.proposal.blockHash().equals(v.blockHash()))
         {
             return;
@@ -1539,7 +1617,8 @@ public final class ConsensusCore
     private void sendOwnVote(
         final ViewState vs, final MessageKind kind, final Hash32 b, final NullifyReason reason, final CommandSink out)
     {
-        final byte[] sig = signer.sign(domain.voteDigest(kind, vs.view, b.unsafeBytes()));
+        domain.voteDigest(kind, vs.view, b.unsafeBytes(), digest);
+        final byte[] sig = signer.sign(digest);
         final Vote vote = new Vote(kind, self, vs.view, b, sig);
         vs.ownMessages.add(vote);
         out.accept(new Command.PersistThenBroadcast(
@@ -1548,7 +1627,7 @@ public final class ConsensusCore
         {
             armRetry(nowNs, out);
         }
-        if (recordVote(vs, vote))
+        if (recordOwnVote(vs, vote))
         {
             afterVote(nowNs, vs, kind, b, out);
         }
@@ -1592,11 +1671,40 @@ public final class ConsensusCore
 
     private ViewState state(final long w)
     {
-        ViewState vs = views.get(w);
+        ViewState vs = find(w);
         if (vs == null)
         {
-            vs = new ViewState(w, n);
+            if (spareViews.isEmpty())
+            {
+                vs = new ViewState(w, n);
+            }
+            else
+            {
+                vs = spareViews.remove(spareViews.size() - 1);
+                vs.reset(w);
+            }
             views.put(w, vs);
+            recentViews[(int)w & (RECENT_VIEWS - 1)] = vs;
+        }
+        return vs;
+    }
+
+    /**
+     * The state of view {@code w}, or null. Recent views come from a small direct-mapped cache, so the
+     * per-message lookup does not box a {@code Long} key; entries are cleared when their view is pruned.
+     */
+    private ViewState find(final long w)
+    {
+        final int i = (int)w & (RECENT_VIEWS - 1);
+        final ViewState cached = recentViews[i];
+        if (cached != null && cached.view == w)
+        {
+            return cached;
+        }
+        final ViewState vs = views.get(w);
+        if (vs != null)
+        {
+            recentViews[i] = vs;
         }
         return vs;
     }

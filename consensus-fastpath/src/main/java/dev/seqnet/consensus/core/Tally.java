@@ -2,41 +2,58 @@ package dev.seqnet.consensus.core;
 
 import dev.seqnet.consensus.Certificate;
 
+import java.util.Arrays;
+
 /**
- * Votes of one kind for one (view, block): which members signed, their summed stake, and one
- * signature per signer, ready to become a certificate. Indexed by member so iteration is ascending
- * and deterministic.
+ * Votes of one kind for one (view, block): which members signed, their summed stake, and where in
+ * its view's signature store each signer's signature is, ready to become a certificate. Indexed by
+ * member so iteration is ascending and deterministic; adding a vote allocates nothing.
  */
 final class Tally
 {
-    private final byte[][] signatures;
+    private static final int NONE = -1;
+
+    /** Per member: the signature's slot in {@link ViewState}'s store, or {@link #NONE}. */
+    private final int[] slots;
     private long stake;
+    private int count;
 
     Tally(final int members)
     {
-        this.signatures = new byte[members][];
+        this.slots = new int[members];
+        Arrays.fill(slots, NONE);
     }
 
-    /** Adds {@code signer}'s signature; false if it was already counted. */
-    boolean add(final int signer, final long signerStake, final byte[] signature)
+    /** Empties the tally for reuse in another view. */
+    void reset()
     {
-        if (signatures[signer] != null)
+        Arrays.fill(slots, NONE);
+        stake = 0;
+        count = 0;
+    }
+
+    /** Adds {@code signer}'s vote, its signature at {@code slot}; false if it was already counted. */
+    boolean add(final int signer, final long signerStake, final int slot)
+    {
+        if (slots[signer] != NONE)
         {
             return false;
         }
-        signatures[signer] = signature;
+        slots[signer] = slot;
         stake += signerStake;
+        count++;
         return true;
     }
 
     boolean has(final int signer)
     {
-        return signatures[signer] != null;
+        return slots[signer] != NONE;
     }
 
-    byte[] signature(final int signer)
+    /** The signature slot of {@code signer}, who must have voted. */
+    int slot(final int signer)
     {
-        return signatures[signer];
+        return slots[signer];
     }
 
     long stake()
@@ -46,16 +63,16 @@ final class Tally
 
     int members()
     {
-        return signatures.length;
+        return slots.length;
     }
 
     /** The signer bitmap, LSB-first as in the certificate layout. */
     byte[] bitmap()
     {
         final byte[] bits = new byte[Certificate.BITMAP_LENGTH];
-        for (int i = 0; i < signatures.length; i++)
+        for (int i = 0; i < slots.length; i++)
         {
-            if (signatures[i] != null)
+            if (slots[i] != NONE)
             {
                 bits[i >>> 3] |= (byte)(1 << (i & 7));
             }
@@ -63,24 +80,16 @@ final class Tally
         return bits;
     }
 
-    /** The signatures in ascending signer order. */
-    byte[][] signaturesInOrder()
+    /** Copies of the signatures in ascending signer order, read from {@code store}. */
+    byte[][] signaturesInOrder(final ViewState store)
     {
-        int count = 0;
-        for (final byte[] s : signatures)
-        {
-            if (s != null)
-            {
-                count++;
-            }
-        }
         final byte[][] out = new byte[count][];
         int k = 0;
-        for (final byte[] s : signatures)
+        for (int i = 0; i < slots.length; i++)
         {
-            if (s != null)
+            if (slots[i] != NONE)
             {
-                out[k++] = s;
+                out[k++] = store.signature(slots[i]);
             }
         }
         return out;

@@ -7,6 +7,6 @@ package dev.seqnet.consensus.core;
 @FunctionalInterface
 public interface VoteSigner
 {
-    /** The 64-byte compact signature of {@code digest}. */
+    /** The 64-byte compact signature of {@code digest}; the array may be reused by the caller afterwards, so keep no reference to it. */
     byte[] sign(byte[] digest);
 }

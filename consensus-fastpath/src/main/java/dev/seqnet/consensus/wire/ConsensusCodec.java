@@ -13,6 +13,7 @@ import dev.seqnet.consensus.MessageKind;
 import dev.seqnet.consensus.message.BlockCandidate;
 import dev.seqnet.consensus.message.CertificateRequest;
 import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.message.MutableVote;
 import dev.seqnet.consensus.message.Proposal;
 import dev.seqnet.consensus.message.Vote;
 import org.agrona.DirectBuffer;
@@ -159,13 +160,13 @@ public final class ConsensusCodec
         final CertificateEncoder e = certificateEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
             .kind((short)certificate.kind().code())
             .view(certificate.view())
-            .putBlockHash(certificate.blockHash(), 0, Hash32.LENGTH)
-            .putSigners(certificate.signers(), 0, Certificate.BITMAP_LENGTH)
-            .putFallback(certificate.fallback(), 0, Certificate.BITMAP_LENGTH);
+            .putBlockHash(certificate.unsafeBlockHash(), 0, Hash32.LENGTH)
+            .putSigners(certificate.unsafeSigners(), 0, Certificate.BITMAP_LENGTH)
+            .putFallback(certificate.unsafeFallback(), 0, Certificate.BITMAP_LENGTH);
         final CertificateEncoder.SignaturesEncoder group = e.signaturesCount(certificate.signatureCount());
         for (int i = 0; i < certificate.signatureCount(); i++)
         {
-            group.next().putSig(certificate.signature(i), 0, SIGNATURE_LENGTH);
+            group.next().putSig(certificate.unsafeSignature(i), 0, SIGNATURE_LENGTH);
         }
         return length;
     }
@@ -178,13 +179,13 @@ public final class ConsensusCodec
         final CertificateRecordEncoder e = certificateRecordEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
             .kind((short)certificate.kind().code())
             .view(certificate.view())
-            .putBlockHash(certificate.blockHash(), 0, Hash32.LENGTH)
-            .putSigners(certificate.signers(), 0, Certificate.BITMAP_LENGTH)
-            .putFallback(certificate.fallback(), 0, Certificate.BITMAP_LENGTH);
+            .putBlockHash(certificate.unsafeBlockHash(), 0, Hash32.LENGTH)
+            .putSigners(certificate.unsafeSigners(), 0, Certificate.BITMAP_LENGTH)
+            .putFallback(certificate.unsafeFallback(), 0, Certificate.BITMAP_LENGTH);
         final CertificateRecordEncoder.SignaturesEncoder group = e.signaturesCount(certificate.signatureCount());
         for (int i = 0; i < certificate.signatureCount(); i++)
         {
-            group.next().putSig(certificate.signature(i), 0, SIGNATURE_LENGTH);
+            group.next().putSig(certificate.unsafeSignature(i), 0, SIGNATURE_LENGTH);
         }
         return length;
     }
@@ -289,6 +290,34 @@ public final class ConsensusCodec
         return Decoded.ok(new Vote(kind, signer, view, blockHash, signature));
     }
 
+    /**
+     * Decodes a {@code Vote} frame (template 11) into {@code into} without allocating: the same
+     * checks as {@link #decodeVote(DirectBuffer, int, int)}.
+     *
+     * @return null when {@code into} holds the vote, else OVERSIZE or MALFORMED ({@code into} is then
+     *         unspecified).
+     */
+    public DropReason decodeVote(final DirectBuffer buffer, final int offset, final int length, final MutableVote into)
+    {
+        if (FrameReader.templateId(buffer, offset, length) == Templates.VOTE && length > FrameLimits.VOTE)
+        {
+            return DropReason.OVERSIZE;
+        }
+        final FrameReader r = reader.wrap(buffer, offset, length);
+        r.header(Templates.VOTE, VoteEncoder.BLOCK_LENGTH);
+        final MessageKind kind = voteKind(r.u8());
+        final int signer = r.u16();
+        final long view = r.u64();
+        r.bytes(into.blockHashBuffer());
+        r.bytes(into.signatureBuffer());
+        if (!r.complete() || kind == null || view <= 0 || (kind == MessageKind.NULLIFY && !into.isZeroHash()))
+        {
+            return DropReason.MALFORMED;
+        }
+        into.setDecoded(kind, signer, view);
+        return null;
+    }
+
     /** Decodes a {@code Certificate} frame (template 12). Validity is {@link dev.seqnet.consensus.FinalityVerifier}'s job. */
     public Decoded<Certificate> decodeCertificate(final DirectBuffer buffer, final int offset, final int length)
     {
@@ -349,7 +378,8 @@ public final class ConsensusCodec
         {
             return Decoded.drop(DropReason.MALFORMED);
         }
-        return Decoded.ok(new Certificate(kind, view, blockHash, signers, fallback, signatures));
+        // blockHash and the signatures are fresh arrays; the bitmaps are this codec's scratch, so copied.
+        return Decoded.ok(Certificate.adopt(kind, view, blockHash, signers.clone(), fallback.clone(), signatures));
     }
 
     private static int certificateLength(final Certificate certificate)

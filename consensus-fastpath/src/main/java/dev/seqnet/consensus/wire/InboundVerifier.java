@@ -3,9 +3,11 @@ package dev.seqnet.consensus.wire;
 import dev.seqnet.consensus.CertificateCheck;
 import dev.seqnet.consensus.FinalityVerifier;
 import dev.seqnet.consensus.MemberSet;
+import dev.seqnet.consensus.MessageKind;
 import dev.seqnet.consensus.SignatureCheck;
 import dev.seqnet.consensus.SigningDomain;
 import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.message.MutableVote;
 import dev.seqnet.consensus.message.Proposal;
 import dev.seqnet.consensus.message.Vote;
 import org.agrona.DirectBuffer;
@@ -29,6 +31,8 @@ public final class InboundVerifier
     private final ConsensusCodec consensus = new ConsensusCodec();
     private final SupportCodec support = new SupportCodec();
     private HeldCertificates heldCertificates;
+    /** Scratch for the digest every signature check needs (one verifier per thread). */
+    private final byte[] digest = new byte[SigningDomain.HASH_LENGTH];
 
     /** A verifier using libsecp256k1 and its own counters. */
     public InboundVerifier(final MemberSet members, final SigningDomain domain)
@@ -111,6 +115,33 @@ public final class InboundVerifier
     }
 
     /**
+     * The allocation-free check of a {@code Vote} frame (the per-vote hot path): decodes it into
+     * {@code into}, then checks the signer index and the signature, exactly as {@link #verify} does for
+     * a vote. The caller hands {@code into} to {@code ConsensusCore.onVote} (or copies it) before the
+     * next call. Only libsecp256k1 runs besides, through the {@link SignatureCheck}.
+     *
+     * @return null when the vote passed, else the reason it was dropped (already counted); a frame of
+     *         another template is MALFORMED here.
+     */
+    public DropReason verifyVote(final DirectBuffer buffer, final int offset, final int length, final MutableVote into)
+    {
+        DropReason drop = FrameLimits.check(buffer, offset, length);
+        if (drop == null)
+        {
+            drop = consensus.decodeVote(buffer, offset, length, into);
+        }
+        if (drop == null)
+        {
+            drop = checkVote(into.kind(), into.signer(), into.view(), into.blockHashBuffer(), into.signatureBuffer());
+        }
+        if (drop != null)
+        {
+            counters.increment(drop);
+        }
+        return drop;
+    }
+
+    /**
      * Checks a support-message frame: size, decoding, sender index (and, for a {@code BlockResponse},
      * its proposal's leader and signature, and for a {@code SyncResponse}, every proposer index).
      *
@@ -145,12 +176,18 @@ public final class InboundVerifier
 
     private DropReason checkVote(final Vote vote)
     {
-        if (vote.signer() >= members.size())
+        return checkVote(vote.kind(), vote.signer(), vote.view(), vote.blockHash().unsafeBytes(), vote.signature());
+    }
+
+    private DropReason checkVote(
+        final MessageKind kind, final int signer, final long view, final byte[] blockHash, final byte[] signature)
+    {
+        if (signer >= members.size())
         {
             return DropReason.NON_MEMBER;
         }
-        final byte[] digest = domain.voteDigest(vote.kind(), vote.view(), vote.blockHash().unsafeBytes());
-        return signatureCheck.verify(vote.signature(), digest, publicKeys[vote.signer()]) ? null : DropReason.BAD_SIGNATURE;
+        domain.voteDigest(kind, view, blockHash, digest);
+        return signatureCheck.verify(signature, digest, publicKeys[signer]) ? null : DropReason.BAD_SIGNATURE;
     }
 
     private DropReason checkProposal(final Proposal proposal)
@@ -163,8 +200,8 @@ public final class InboundVerifier
         {
             return DropReason.WRONG_LEADER;
         }
-        final byte[] digest = domain.proposalDigest(
-            proposal.view(), proposal.blockHash().unsafeBytes(), proposal.parentView(), proposal.parentHash().unsafeBytes());
+        domain.proposalDigest(proposal.view(), proposal.blockHash().unsafeBytes(), proposal.parentView(),
+            proposal.parentHash().unsafeBytes(), digest);
         return signatureCheck.verify(proposal.signature(), digest, publicKeys[proposal.leader()]) ?
             null : DropReason.BAD_SIGNATURE;
     }

@@ -17,6 +17,7 @@ import dev.seqnet.consensus.core.Verdict;
 import dev.seqnet.consensus.message.BlockCandidate;
 import dev.seqnet.consensus.message.CertificateRequest;
 import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.message.MutableVote;
 import dev.seqnet.consensus.message.Proposal;
 import dev.seqnet.consensus.message.Vote;
 
@@ -80,6 +81,9 @@ final class MemberHost
     private boolean syncing;
     private long syncGeneration;
     private int syncExclude = -1;
+
+    /** Reused for every vote when the simulation feeds votes through the allocation-free entry. */
+    private final MutableVote mutableVote = new MutableVote();
 
     MemberHost(final Simulation sim, final int index, final int endpoint, final Strategy strategy, final long seed)
     {
@@ -196,7 +200,14 @@ final class MemberHost
         sim.trace(this, "IN " + Describe.input(in));
         try
         {
-            core.on(in, commands::add);
+            if (sim.mutableVotes() && in instanceof Input.MessageReceived r && r.message() instanceof Vote v)
+            {
+                core.onVote(in.nowNs(), mutableVote.set(v), commands::add);
+            }
+            else
+            {
+                core.on(in, commands::add);
+            }
         }
         catch (final RuntimeException e)
         {

@@ -84,6 +84,7 @@ final class Simulation
     private boolean deliveredSinceCheck;
     private long spamDropped;
     private long firstProgressAfterHeal = -1;
+    private boolean mutableVotes;
 
     Simulation(final long seed, final int n, final Scenario scenario, final boolean verbose)
     {
@@ -126,6 +127,21 @@ final class Simulation
         {
             side[i] = hasTwin[i] ? 0 : faultRng.nextInt(2);
         }
+    }
+
+    /**
+     * Feeds peer votes through {@code ConsensusCore.onVote(MutableVote)} instead of
+     * {@code on(MessageReceived)}; the trace must not change (SimulationTest checks it).
+     */
+    Simulation mutableVotes(final boolean on)
+    {
+        mutableVotes = on;
+        return this;
+    }
+
+    boolean mutableVotes()
+    {
+        return mutableVotes;
     }
 
     // ------------------------------------------------------------------ accessors for hosts
