@@ -82,6 +82,10 @@ public class ReplayBenchmark
             alloc.put(a, new BigInteger("1000000000000000000000"));
             genesis.alloc.put(a.toHex(), "1000000000000000000000");
         }
+        // The Replayer checks certificates against the genesis file's hash: a genesis must be saved (or loaded).
+        final java.nio.file.Path genesisFile = Files.createTempFile("seqnet-replay-genesis", ".json");
+        genesisFile.toFile().deleteOnExit();
+        genesis.save(genesisFile);
         final Address fee = genesis.feeRecipientAddress();
         final NativeLedger ledger = new NativeLedger(alloc, fee);
         final PoolRemovals removals = new PoolRemovals();

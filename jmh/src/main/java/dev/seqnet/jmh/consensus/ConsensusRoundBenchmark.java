@@ -21,9 +21,10 @@ import java.util.concurrent.TimeUnit;
  * one operation is one block finalized at every member, so the time is the whole network's CPU per
  * finalized block (all members' cores, and in CRYPTO mode every signature made and checked).
  * {@code mode=CRYPTO} is the production path (libsecp256k1 signing, SBE frames, an InboundVerifier
- * per receiver checking every signature); {@code WIRE} and {@code CORE} replace the signatures by a
- * fixed one and checks by "accept", to show the codec and the core logic alone. Those two are
- * measurement aids, not configurations the node can run.
+ * per receiver checking every signature); {@code CRYPTO_SKIP_HELD} drops copies of certificates the
+ * receiver already holds before checking them (allowed, not yet done by the node); {@code WIRE} and
+ * {@code CORE} replace the signatures by a fixed one and checks by "accept", to show the codec and
+ * the core logic alone. Those two are measurement aids, not configurations the node can run.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,7 +37,7 @@ public class ConsensusRoundBenchmark
     @Param({"4", "7"})
     public int members;
 
-    @Param({"CRYPTO", "WIRE", "CORE"})
+    @Param({"CRYPTO", "CRYPTO_SKIP_HELD", "WIRE", "CORE"})
     public InstantNetwork.Mode mode;
 
     /**

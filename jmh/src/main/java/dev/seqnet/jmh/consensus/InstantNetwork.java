@@ -3,6 +3,7 @@ package dev.seqnet.jmh.consensus;
 import dev.seqnet.chain.Hash32;
 import dev.seqnet.chain.crypto.SequencerKey;
 import dev.seqnet.chain.crypto.Sha256;
+import dev.seqnet.consensus.Certificate;
 import dev.seqnet.consensus.Member;
 import dev.seqnet.consensus.MemberSet;
 import dev.seqnet.consensus.Quorums;
@@ -56,6 +57,13 @@ public final class InstantNetwork
          */
         CRYPTO,
         /**
+         * CRYPTO, except that a certificate frame whose certificate the receiving core already holds
+         * ({@code ConsensusCore.holdsCertificate}) is dropped before its signatures are checked, as
+         * PROTOCOL §11 allows and the simulator's host does. The node does not do this yet: this mode
+         * shows what it would save.
+         */
+        CRYPTO_SKIP_HELD,
+        /**
          * Wire without crypto: encode and {@link InboundVerifier} as in CRYPTO, but a signer that
          * returns one fixed signature and a signature check that accepts everything. Not a
          * production configuration: it isolates the codec and verifier cost from libsecp256k1.
@@ -91,6 +99,8 @@ public final class InstantNetwork
     private long inputs;
     private long timersFired;
     private long drops;
+    private long heldSkipped;
+    private long signatureChecks;
 
     /** A delivery of {@code what} (an {@link Input} or an encoded frame) to member {@code to}. */
     private record Delivery(int to, Object what)
@@ -123,7 +133,13 @@ public final class InstantNetwork
         final MemberSet memberSet = new MemberSet(List.of(members), Quorums.AUTO_SLACK);
         final SigningDomain domain = new SigningDomain(5115, new byte[32]);
         final ConsensusParams params = new ConsensusParams().members(memberSet).domain(domain);
-        final SignatureCheck check = mode == Mode.CRYPTO ? SignatureCheck.SECP256K1 : (sig, digest, key) -> true;
+        final boolean crypto = mode == Mode.CRYPTO || mode == Mode.CRYPTO_SKIP_HELD;
+        final SignatureCheck base = crypto ? SignatureCheck.SECP256K1 : (sig, digest, key) -> true;
+        final SignatureCheck check = (sig, digest, key) ->
+        {
+            signatureChecks++;
+            return base.verify(sig, digest, key);
+        };
         this.cores = new ConsensusCore[n];
         this.verifiers = new InboundVerifier[n];
         this.sinks = new Sink[n];
@@ -132,7 +148,7 @@ public final class InstantNetwork
         this.timerView = new long[n][TimerKind.values().length];
         for (int i = 0; i < n; i++)
         {
-            final VoteSigner signer = mode == Mode.CRYPTO ? keys[i]::sign : digest -> FIXED_SIGNATURE;
+            final VoteSigner signer = crypto ? keys[i]::sign : digest -> FIXED_SIGNATURE;
             cores[i] = new ConsensusCore(params, i, signer, RecoveredState.GENESIS);
             verifiers[i] = new InboundVerifier(memberSet, domain, check, new DropCounters());
             sinks[i] = new Sink(i);
@@ -198,6 +214,18 @@ public final class InstantNetwork
         return drops;
     }
 
+    /** Certificate copies dropped unverified because the receiver held them (CRYPTO_SKIP_HELD only). */
+    public long heldSkipped()
+    {
+        return heldSkipped;
+    }
+
+    /** Signatures the inbound verifiers checked (or, in WIRE, accepted unchecked), certificates' included. */
+    public long signatureChecks()
+    {
+        return signatureChecks;
+    }
+
     /** The core of member {@code i}. */
     public ConsensusCore core(final int i)
     {
@@ -226,6 +254,16 @@ public final class InstantNetwork
                 inputs++;
                 cores[d.to].onVote(now, vote, sinks[d.to]);
                 return true;
+            }
+            if (mode == Mode.CRYPTO_SKIP_HELD && frameBuffer.getShort(2, ByteOrder.LITTLE_ENDIAN) == Templates.CERTIFICATE)
+            {
+                final Decoded<Certificate> c = codec.decodeCertificate(frameBuffer, 0, frame.length);
+                if (c.isOk() && cores[d.to].holdsCertificate(
+                    c.value().kind(), c.value().view(), Hash32.wrap(c.value().unsafeBlockHash())))
+                {
+                    heldSkipped++;
+                    return true;
+                }
             }
             final Decoded<ConsensusMessage> decoded = verifiers[d.to].verify(frameBuffer, 0, frame.length);
             if (!decoded.isOk())
@@ -332,7 +370,8 @@ public final class InstantNetwork
         putLong(blockId, Hash32.LENGTH + 8, b.view());
         final Hash32 hash = Hash32.wrap(Sha256.hash(blockId));
         // The host seals the header with the leader's key; CRYPTO pays for that signature too.
-        final byte[] headerSignature = mode == Mode.CRYPTO ? keys[leader].sign(hash.unsafeBytes()) : FIXED_SIGNATURE;
+        final byte[] headerSignature = mode == Mode.CRYPTO || mode == Mode.CRYPTO_SKIP_HELD ?
+            keys[leader].sign(hash.unsafeBytes()) : FIXED_SIGNATURE;
         return new BlockCandidate(hash, parent, b.height(), b.view(), 0, 1, 0, 1, Hash32.ZERO, Hash32.ZERO,
             headerSignature, List.of());
     }
