@@ -191,12 +191,41 @@ final class EmbeddedNetwork implements AutoCloseable
         return logs.get(member);
     }
 
+    /**
+     * Copies each member's {@code consensus.trace_file}, if it wrote one inside the network's temporary
+     * directory, next to its log as {@code member-I.trace.log}, before the directory is deleted.
+     */
+    private void keepTraces()
+    {
+        for (int i = 0; i < configs.size() && i < logs.size(); i++)
+        {
+            try
+            {
+                final NodeConfig c = NodeConfig.load(configs.get(i));
+                if (c.consensus.traceFile != null)
+                {
+                    final Path trace = c.resolve(c.consensus.traceFile);
+                    if (Files.exists(trace) && trace.startsWith(dir))
+                    {
+                        Files.copy(trace, logs.get(i).resolveSibling("member-" + i + ".trace.log"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            catch (final IOException | RuntimeException e)
+            {
+                System.err.println("could not keep member " + i + "'s trace: " + e);
+            }
+        }
+    }
+
     /** Stops every member (SIGTERM, then SIGKILL after 10 s) and deletes the network's directory. */
     @Override
     public synchronized void close()
     {
         MemberProcesses.stopAll(members);
         members.clear();
+        keepTraces();
         if (Files.exists(dir))
         {
             try (Stream<Path> paths = Files.walk(dir))
