@@ -103,7 +103,7 @@ public final class InboundVerifier
         else if (m instanceof dev.seqnet.consensus.Certificate)
         {
             final dev.seqnet.consensus.Certificate c = (dev.seqnet.consensus.Certificate)m;
-            drop = null != heldCertificates && heldCertificates.holds(c.kind(), c.view(), c.blockHash()) ?
+            drop = null != heldCertificates && heldCertificates.holds(c.kind(), c.view(), c.unsafeBlockHash()) ?
                 DropReason.DUPLICATE : checkCertificate(buffer, offset, length);
         }
         else

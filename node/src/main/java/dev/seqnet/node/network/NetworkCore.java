@@ -317,7 +317,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             feed(new Input.MessageReceived(now, m));
             if (m instanceof Certificate c && heldCertificates != null)
             {
-                final byte[] hash = c.blockHash();
+                final byte[] hash = c.unsafeBlockHash(); // read only: a lookup and the first 8 bytes
                 if (core.holdsCertificate(c.kind(), c.view(), Hash32.wrap(hash)))
                 {
                     heldCertificates.add(c.kind(), c.view(), hash);
@@ -408,7 +408,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             {
                 if (c.message() instanceof Certificate formed && heldCertificates != null)
                 {
-                    heldCertificates.add(formed.kind(), formed.view(), formed.blockHash());
+                    heldCertificates.add(formed.kind(), formed.view(), formed.unsafeBlockHash());
                 }
                 broadcast(c.message());
             }
