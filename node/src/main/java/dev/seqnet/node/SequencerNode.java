@@ -190,8 +190,18 @@ public final class SequencerNode implements AutoCloseable
             consensusRecovery = new ConsensusRecovery().scan(reader);
         }
         final L2Block head = recovery.head();
+        // Shared by the recovery threads and the core's signer: a certificate's signatures that were already
+        // checked as votes, or are this member's own, are not checked again (VerifiedSignatures' Javadoc).
+        final dev.seqnet.consensus.VerifiedSignatures verified =
+            new dev.seqnet.consensus.VerifiedSignatures(dev.seqnet.consensus.SignatureCheck.SECP256K1, 4096);
+        final byte[] ownPublicKey = members.member(self).publicKey(); // a copy, made once
         final dev.seqnet.consensus.core.ConsensusCore consensusCore = new dev.seqnet.consensus.core.ConsensusCore(
-            params, self, key::sign, consensusRecovery.state(head));
+            params, self, digest ->
+            {
+                final byte[] signature = key.sign(digest);
+                verified.record(signature, digest, ownPublicKey);
+                return signature;
+            }, consensusRecovery.state(head));
         driver = dev.seqnet.transport.MediaDriverLauncher.launch(new dev.seqnet.transport.MediaDriverLauncher.Context()
             .aeronDirectoryName(config.aeronDirectory().toString())
             .profile(config.driverProfile())
@@ -202,7 +212,7 @@ public final class SequencerNode implements AutoCloseable
             .driverAgentInvoker(driver.agentInvoker()));
         // Shared by the recovery threads (readers) and NetworkCore (writer): certificates already held are not verified again.
         final dev.seqnet.consensus.wire.HeldCertificates held = new dev.seqnet.consensus.wire.HeldCertificates(4096);
-        final PeerFrameRecovery inbound = new PeerFrameRecovery(members, genesis.signingDomain(), genesis.chainId, held);
+        final PeerFrameRecovery inbound = new PeerFrameRecovery(members, genesis.signingDomain(), genesis.chainId, held, verified);
         pipelineCtx
             .frameRecovery(inbound)
             // Consensus timers fire from the tick: at most 4 ms late against a 20 ms view timeout. A 1 ms
@@ -216,7 +226,7 @@ public final class SequencerNode implements AutoCloseable
         return new NetworkCore(new NetworkCore.Parts(self, genesis.chainId, key, members, genesis.signingDomain(),
             genesis.l1FeeRateValue(), genesis.timestamp, consensusCore, core, mempool, ledger, head, journal, view, transport,
             2 * config.mempool.globalSlots, params.leaderTimeoutNs(), consensusRecovery.finalized(),
-            consensusRecovery.evidence())).trace(trace).heldCertificates(held).inbound(inbound);
+            consensusRecovery.evidence())).trace(trace).heldCertificates(held).inbound(inbound).verifiedSignatures(verified);
     }
 
     public int rpcPort()

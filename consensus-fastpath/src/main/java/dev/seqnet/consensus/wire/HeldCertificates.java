@@ -23,6 +23,7 @@ public final class HeldCertificates
     private static final long EMPTY = Long.MIN_VALUE;
 
     private final int capacity;
+    private final java.util.concurrent.atomic.AtomicLong finalizedView = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicLongArray views;
     private final AtomicLongArray hashes;
 
@@ -62,6 +63,26 @@ public final class HeldCertificates
         }
         final long hash = hashes.get(i);
         return views.get(i) == view && hash == prefix(blockHash);
+    }
+
+    /**
+     * Records that the core has finalized every view up to {@code view} (its {@code finalizedView}).
+     * The core drops any message of such a view as {@code drop.late} without acting on it (no vote
+     * counted, no nudge), so the inbound verifiers may drop it before checking its signatures. Single
+     * writer; never moves back.
+     */
+    public void finalizedThrough(final long view)
+    {
+        if (view > finalizedView.get())
+        {
+            finalizedView.set(view);
+        }
+    }
+
+    /** Whether every message of {@code view} is settled: the core would drop it as late. Any thread. */
+    public boolean settled(final long view)
+    {
+        return view <= finalizedView.get();
     }
 
     private int index(final CertificateKind kind, final long view)

@@ -64,8 +64,9 @@ public final class InboundVerifier
     }
 
     /**
-     * Certificates the member already holds: one arriving again is dropped as a duplicate before its
-     * signatures are checked (null, the default: every certificate is checked).
+     * Certificates the member already holds, and the views its core has finalized: a certificate
+     * arriving again is dropped as a duplicate, and any vote, proposal or certificate of a finalized
+     * view as late, before its signatures are checked (null, the default: every message is checked).
      */
     public InboundVerifier heldCertificates(final HeldCertificates heldCertificates)
     {
@@ -94,17 +95,24 @@ public final class InboundVerifier
         final DropReason drop;
         if (m instanceof Vote)
         {
-            drop = checkVote((Vote)m);
+            drop = settled(((Vote)m).view()) ? DropReason.LATE : checkVote((Vote)m);
         }
         else if (m instanceof Proposal)
         {
-            drop = checkProposal((Proposal)m);
+            drop = settled(((Proposal)m).view()) ? DropReason.LATE : checkProposal((Proposal)m);
         }
         else if (m instanceof dev.seqnet.consensus.Certificate)
         {
             final dev.seqnet.consensus.Certificate c = (dev.seqnet.consensus.Certificate)m;
-            drop = null != heldCertificates && heldCertificates.holds(c.kind(), c.view(), c.unsafeBlockHash()) ?
-                DropReason.DUPLICATE : checkCertificate(buffer, offset, length);
+            if (settled(c.view()))
+            {
+                drop = DropReason.LATE;
+            }
+            else
+            {
+                drop = null != heldCertificates && heldCertificates.holds(c.kind(), c.view(), c.unsafeBlockHash()) ?
+                    DropReason.DUPLICATE : checkCertificate(buffer, offset, length);
+            }
         }
         else
         {
@@ -132,7 +140,8 @@ public final class InboundVerifier
         }
         if (drop == null)
         {
-            drop = checkVote(into.kind(), into.signer(), into.view(), into.blockHashBuffer(), into.signatureBuffer());
+            drop = settled(into.view()) ? DropReason.LATE :
+                checkVote(into.kind(), into.signer(), into.view(), into.blockHashBuffer(), into.signatureBuffer());
         }
         if (drop != null)
         {
@@ -172,6 +181,12 @@ public final class InboundVerifier
             }
         }
         return drop == null ? decoded : count(Decoded.drop(drop));
+    }
+
+    /** A message of a view the core has finalized: it would drop it as late, so it is not checked (§11). */
+    private boolean settled(final long view)
+    {
+        return null != heldCertificates && heldCertificates.settled(view);
     }
 
     private DropReason checkVote(final Vote vote)

@@ -166,13 +166,8 @@ class InboundVerifierTest
     void aCertificateAlreadyHeldIsADuplicateDroppedBeforeItsSignaturesAreChecked()
     {
         final AtomicInteger calls = new AtomicInteger();
-        final SignatureCheck counting = (sig, digest, key) ->
-        {
-            calls.incrementAndGet();
-            return true;
-        };
         final HeldCertificates held = new HeldCertificates(64);
-        final InboundVerifier verifier = new InboundVerifier(f.members, f.domain, counting, new DropCounters()).heldCertificates(held);
+        final InboundVerifier verifier = acceptingAndCounting(calls, held);
         final Certificate fast = (Certificate)samples.consensus().get("fast");
         final byte[] frame = encode(fast);
 
@@ -189,6 +184,51 @@ class InboundVerifierTest
         held.add(fast.kind(), fast.view() + 64, fast.blockHash()); // the same slot, a later view
         assertTrue(verifier.verify(new UnsafeBuffer(frame), 0, frame.length).isOk(), "overwritten: verified again");
         assertEquals(2 * checksOfOne, calls.get());
+    }
+
+    @Test
+    void messagesOfAFinalizedViewAreLateAndNotChecked()
+    {
+        final AtomicInteger calls = new AtomicInteger();
+        final HeldCertificates held = new HeldCertificates(64);
+        final InboundVerifier verifier = acceptingAndCounting(calls, held);
+        final String[] names = {"proposal", "notarize", "finalize", "fast", "nullification"}; // all of view 5
+        held.finalizedThrough(4);
+        for (final String name : names)
+        {
+            final byte[] frame = encode(samples.consensus().get(name));
+            assertTrue(verifier.verify(new UnsafeBuffer(frame), 0, frame.length).isOk(), name + ": view 5 is not final yet");
+        }
+        final int checked = calls.get();
+        assertTrue(checked >= names.length);
+
+        held.finalizedThrough(5);
+        held.finalizedThrough(3); // never moves back
+        for (final String name : names)
+        {
+            final byte[] frame = encode(samples.consensus().get(name));
+            assertEquals(DropReason.LATE, verifier.verify(new UnsafeBuffer(frame), 0, frame.length).drop(), name);
+        }
+        final byte[] vote = encode(samples.consensus().get("notarize"));
+        assertEquals(DropReason.LATE, verifier.verifyVote(new UnsafeBuffer(vote), 0, vote.length,
+            new dev.seqnet.consensus.message.MutableVote()));
+        assertEquals(checked, calls.get(), "no signature checked for a view already finalized");
+        assertEquals(names.length + 1, verifier.counters().get(DropReason.LATE));
+        assertEquals(names.length + 1, verifier.counters().total());
+
+        final byte[] request = encode(samples.consensus().get("certificateRequest"));
+        assertTrue(verifier.verify(new UnsafeBuffer(request), 0, request.length).isOk(), "requests are answered whatever the view");
+    }
+
+    /** A verifier whose signature check accepts everything and counts its calls in {@code calls}. */
+    private InboundVerifier acceptingAndCounting(final AtomicInteger calls, final HeldCertificates held)
+    {
+        final SignatureCheck counting = (sig, digest, key) ->
+        {
+            calls.incrementAndGet();
+            return true;
+        };
+        return new InboundVerifier(f.members, f.domain, counting, new DropCounters()).heldCertificates(held);
     }
 
     @Test

@@ -474,6 +474,11 @@ public final class BenchCommand implements Callable<Integer>
             json.put("fast_path_blocks", paths.fast());
             json.put("slow_path_blocks", paths.slow());
             json.put("indirect_blocks", paths.indirect());
+            if (paths.blocks() > 0)
+            {
+                json.put("sig_checks_per_block", Math.round(100.0 * paths.signaturesChecked() / paths.blocks()) / 100.0);
+                json.put("sig_skipped_per_block", Math.round(100.0 * paths.signaturesSkipped() / paths.blocks()) / 100.0);
+            }
         }
         json.put("duration_s", r.durationSeconds());
         json.put("warmup_s", r.warmupSeconds());
@@ -515,6 +520,11 @@ public final class BenchCommand implements Callable<Integer>
             ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
             ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), ms(r.sendLag().getValueAtPercentile(99)));
         stdout.printf("  fast-path share: %s%n", memberCount == 1 ? "n/a (" + FAST_PATH_NOTE + ")" : shareText(fastShare, extra == null));
+        if (json.has("sig_checks_per_block"))
+        {
+            stdout.printf("  peer signatures per finalized block at member 0: %.2f checked, %.2f skipped (checked before or its own)%n",
+                json.get("sig_checks_per_block").asDouble(), json.get("sig_skipped_per_block").asDouble());
+        }
         if (leaderKill != null)
         {
             final ObjectNode k = (ObjectNode)json.get("leader_kill");

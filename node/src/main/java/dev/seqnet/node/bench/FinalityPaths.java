@@ -7,11 +7,13 @@ import dev.seqnet.node.cli.RpcClient;
  * How the blocks finalized during a bench window were finalized, as one member counted them: the
  * difference of its {@code seq_status} counters {@code blocks.fastFinalized}, {@code blocks.slowFinalized}
  * and {@code blocks.indirect} between {@link #markStart()} and {@link #markEnd()}. Gives the bench its
- * fast-path share.
+ * fast-path share, and the member's peer signature checks per finalized block ({@code sig.checked},
+ * {@code sig.skipped}), the main CPU cost of a block.
  */
 final class FinalityPaths
 {
-    private static final String[] COUNTERS = {"blocks.fastFinalized", "blocks.slowFinalized", "blocks.indirect"};
+    private static final String[] COUNTERS =
+        {"blocks.fastFinalized", "blocks.slowFinalized", "blocks.indirect", "sig.checked", "sig.skipped"};
 
     private final RpcClient client;
     private volatile long[] start;
@@ -52,6 +54,24 @@ final class FinalityPaths
     long indirect()
     {
         return delta(2);
+    }
+
+    /** Peer signatures the member checked with libsecp256k1 in the window. */
+    long signaturesChecked()
+    {
+        return delta(3);
+    }
+
+    /** Peer signatures the member accepted without a check (checked before, or its own) in the window. */
+    long signaturesSkipped()
+    {
+        return delta(4);
+    }
+
+    /** Blocks finalized in the window, by any path. */
+    long blocks()
+    {
+        return fast() + slow() + indirect();
     }
 
     /** fast / all, or NaN when no block was counted (or a read failed). */

@@ -42,4 +42,19 @@ public interface ConsensusView
     {
         return 0;
     }
+
+    /** Peer signatures checked by libsecp256k1 on the inbound path ({@code sig.checked}); 0 without peers. */
+    default long signaturesChecked()
+    {
+        return 0;
+    }
+
+    /**
+     * Peer signatures accepted without a check because exactly those bytes were checked before or are
+     * this member's own ({@code sig.skipped}, mostly certificates repeating votes); 0 without peers.
+     */
+    default long signaturesSkipped()
+    {
+        return 0;
+    }
 }

@@ -137,7 +137,11 @@ public final class NetworkCore implements SequencerStage, ConsensusView
 
     private final ConcurrentHashMap<Long, FinalizedBlock> finalizedByHeight = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<EvidenceRecord> evidence = new CopyOnWriteArrayList<>();
+    /** {@code values()} copies its array on every call, and timers are checked on every input. */
+    private static final TimerKind[] TIMER_KINDS = TimerKind.values();
     private volatile CoreStatus status;
+    /** An input changed the core since {@link #status} was taken; the next tick takes it again. */
+    private boolean statusStale;
 
     /** Everything a member's host needs; built by the node from config, genesis and recovery. */
     public record Parts(
@@ -150,6 +154,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
 
     private NetworkTrace trace;
     private PeerFrameRecovery inbound;
+    private dev.seqnet.consensus.VerifiedSignatures verifiedSignatures;
     private dev.seqnet.consensus.wire.HeldCertificates heldCertificates;
 
     public NetworkCore(final Parts p)
@@ -195,6 +200,25 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     {
         this.heldCertificates = heldCertificates;
         return this;
+    }
+
+    /** The signature table whose checked/skipped counts {@code seq_status} reports (null: none); set before {@link #start()}. */
+    public NetworkCore verifiedSignatures(final dev.seqnet.consensus.VerifiedSignatures verifiedSignatures)
+    {
+        this.verifiedSignatures = verifiedSignatures;
+        return this;
+    }
+
+    @Override
+    public long signaturesChecked()
+    {
+        return verifiedSignatures == null ? 0 : verifiedSignatures.checked();
+    }
+
+    @Override
+    public long signaturesSkipped()
+    {
+        return verifiedSignatures == null ? 0 : verifiedSignatures.skipped();
     }
 
     /** The inbound checks whose drops {@code seq_status} reports with the core's; set before {@link #start()}. */
@@ -289,6 +313,11 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         flushOutgoing();
         retryPendingVerify(now);
         fireTimers(now);
+        if (statusStale)
+        {
+            statusStale = false;
+            status = core.status();
+        }
         if (trace != null)
         {
             trace.flush();
@@ -379,7 +408,13 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         {
             draining = false;
         }
-        status = core.status();
+        if (heldCertificates != null)
+        {
+            heldCertificates.finalizedThrough(core.finalizedView());
+        }
+        // Not taken here: the snapshot allocates a record per member, and inputs come thousands of times
+        // a second. seq_status readers see it at most one tick (4 ms) old.
+        statusStale = true;
     }
 
     private void run(final Command command)
@@ -513,7 +548,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
 
     private void fireTimers(final long now)
     {
-        for (final TimerKind kind : TimerKind.values())
+        for (final TimerKind kind : TIMER_KINDS)
         {
             final int k = kind.ordinal();
             if (timerDeadline[k] <= now)

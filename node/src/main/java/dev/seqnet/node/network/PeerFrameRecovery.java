@@ -44,21 +44,25 @@ public final class PeerFrameRecovery implements FrameRecovery
 
     public PeerFrameRecovery(final MemberSet members, final SigningDomain domain, final long chainId)
     {
-        this(members, domain, chainId, null);
+        this(members, domain, chainId, null, SignatureCheck.SECP256K1);
     }
 
     /**
-     * @param held certificates the member holds, shared with its {@link NetworkCore}: duplicates of them are
-     *             dropped before their signatures are checked (null: check every certificate).
+     * @param held           certificates the member holds, shared with its {@link NetworkCore}: duplicates of them
+     *                       are dropped before their signatures are checked (null: check every certificate).
+     * @param signatureCheck checks every signature: {@link SignatureCheck#SECP256K1}, or a shared
+     *                       {@link dev.seqnet.consensus.VerifiedSignatures} in front of it so that certificates
+     *                       repeating votes already checked skip those checks.
      */
     public PeerFrameRecovery(
-        final MemberSet members, final SigningDomain domain, final long chainId, final dev.seqnet.consensus.wire.HeldCertificates held)
+        final MemberSet members, final SigningDomain domain, final long chainId,
+        final dev.seqnet.consensus.wire.HeldCertificates held, final SignatureCheck signatureCheck)
     {
         this.verifier = ThreadLocal.withInitial(() ->
         {
             final DropCounters c = new DropCounters();
             counters.add(c);
-            return new InboundVerifier(members, domain, SignatureCheck.SECP256K1, c).heldCertificates(held);
+            return new InboundVerifier(members, domain, signatureCheck, c).heldCertificates(held);
         });
         this.decoder = ThreadLocal.withInitial(() -> new TxDecoder(chainId));
     }

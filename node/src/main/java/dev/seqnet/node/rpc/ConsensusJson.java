@@ -36,11 +36,14 @@ public final class ConsensusJson
         {
             counters.put(reason.counterName(), consensus.inboundDrops(reason));
         }
-        // Counted in both places: the inbound check drops proposals from the wrong leader and certificates
-        // already held, the core drops the rest.
+        // Counted in both places: the inbound check drops proposals from the wrong leader, certificates
+        // already held and messages of views already finalized; the core drops the rest.
         counters.put("drop.wrongLeader", counters.get("drop.wrongLeader").asLong() + consensus.inboundDrops(DropReason.WRONG_LEADER));
         counters.put("drop.duplicate", counters.get("drop.duplicate").asLong() + consensus.inboundDrops(DropReason.DUPLICATE));
+        counters.put("drop.late", counters.get("drop.late").asLong() + consensus.inboundDrops(DropReason.LATE));
         counters.put("tx.invalidFromPeer", consensus.txInvalidFromPeer());
+        counters.put("sig.checked", consensus.signaturesChecked());
+        counters.put("sig.skipped", consensus.signaturesSkipped());
         return o;
     }
 

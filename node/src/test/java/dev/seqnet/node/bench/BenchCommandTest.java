@@ -161,6 +161,10 @@ class BenchCommandTest
             "the share is fast / all blocks of the window");
         assertTrue(summary.get("p50_us").asLong() > 0 && summary.get("p50_us").asLong() <= summary.get("p99_us").asLong());
         assertTrue(out.toString().contains("fast-path share: "), out.toString());
+        // Every finalized block needs at least the quorum's other votes checked, or taken from the table.
+        final double perBlock = summary.get("sig_checks_per_block").asDouble() + summary.get("sig_skipped_per_block").asDouble();
+        assertTrue(perBlock >= 2.0, "member 0 checked peer signatures for its blocks: " + summary);
+        assertTrue(out.toString().contains("peer signatures per finalized block at member 0: "), out.toString());
     }
 
     @Test
