@@ -70,6 +70,8 @@ public final class ConsensusCore
     /** While the leader waits for a missing parent or certificate: when to ask again (not before). */
     private long proposeRetryNs = Long.MIN_VALUE;
     private boolean retryArmed;
+    /** Deadline of the armed FINALIZE timer (R8's grace), or {@code Long.MAX_VALUE} when none is armed. */
+    private long finalizeTimerNs = Long.MAX_VALUE;
     private int pendingExecutable;
     private long lastProposalNs = Long.MIN_VALUE / 2;
     private boolean started;
@@ -243,6 +245,10 @@ public final class ConsensusCore
             if (t.kind() == TimerKind.VIEW)
             {
                 onViewTimer(now, t.view(), out);
+            }
+            else if (t.kind() == TimerKind.FINALIZE)
+            {
+                onFinalizeTimer(now, out);
             }
             else
             {
@@ -942,12 +948,21 @@ public final class ConsensusCore
             return;
         }
         final long w = vs.view;
-        // R8: the first notarization of (w, b) while view ≤ w.
+        // R8: the first notarization of (w, b) while view ≤ w; with a grace, held back while the fast path may still form.
         if (view <= w && vs.myNullify == null && (vs.myNotarize == null || vs.myNotarize.equals(b)) &&
-            vs.myFinalize == null && vs.finalization == null)
+            vs.myFinalize == null && vs.finalizeDeferred == null && vs.finalization == null)
         {
-            vs.myFinalize = b;
-            sendOwnVote(vs, MessageKind.FINALIZE, b, null, out);
+            if (params.finalizeGraceNs() > 0 && fastPathLive(vs, b))
+            {
+                vs.finalizeDeferred = b;
+                vs.finalizeDueNs = now + params.finalizeGraceNs();
+                armFinalizeTimer(vs.finalizeDueNs, out);
+            }
+            else
+            {
+                vs.myFinalize = b;
+                sendOwnVote(vs, MessageKind.FINALIZE, b, null, out);
+            }
         }
         if (!blocks.containsKey(b) && w > finalizedView)
         {
@@ -1315,6 +1330,71 @@ public final class ConsensusCore
                 proposeAtNs = Long.MAX_VALUE;
             }
             armViewTimer(out);
+        }
+    }
+
+    /**
+     * R8's grace: whether the fast path for {@code (vs.view, b)} can still form, i.e. the members that
+     * have voted {@code Notarize(b)} plus those that have not but were active in the last view hold at
+     * least the fast quorum. A crashed member stops being active, so its absence does not cost every
+     * view the grace.
+     */
+    private boolean fastPathLive(final ViewState vs, final Hash32 b)
+    {
+        final Tally strict = vs.notarize.get(b);
+        long live = 0;
+        for (int j = 0; j < n; j++)
+        {
+            if ((strict != null && strict.has(j)) || lastActiveView[j] >= vs.view - 1)
+            {
+                live += stake[j];
+            }
+        }
+        return live >= fastQuorum;
+    }
+
+    private void armFinalizeTimer(final long dueNs, final CommandSink out)
+    {
+        if (dueNs < finalizeTimerNs)
+        {
+            finalizeTimerNs = dueNs;
+            out.accept(new Command.SetTimer(TimerKind.FINALIZE, view, dueNs));
+        }
+    }
+
+    /**
+     * R8's grace ran out: every {@code Finalize} still held back and due is sent if R8 still allows it
+     * (no finalization of its view yet, no own {@code Nullify} since), then the timer is armed for the
+     * next one held back.
+     */
+    private void onFinalizeTimer(final long now, final CommandSink out)
+    {
+        finalizeTimerNs = Long.MAX_VALUE;
+        long next = Long.MAX_VALUE;
+        for (long w = finalizedView + 1; w <= view; w++)
+        {
+            final ViewState vs = find(w);
+            if (vs == null || vs.finalizeDeferred == null)
+            {
+                continue;
+            }
+            if (vs.finalizeDueNs > now)
+            {
+                next = Math.min(next, vs.finalizeDueNs);
+                continue;
+            }
+            final Hash32 b = vs.finalizeDeferred;
+            vs.finalizeDeferred = null;
+            if (vs.finalization == null && vs.myNullify == null && vs.myFinalize == null &&
+                (vs.myNotarize == null || vs.myNotarize.equals(b)))
+            {
+                vs.myFinalize = b;
+                sendOwnVote(vs, MessageKind.FINALIZE, b, null, out);
+            }
+        }
+        if (next != Long.MAX_VALUE)
+        {
+            armFinalizeTimer(next, out);
         }
     }
 

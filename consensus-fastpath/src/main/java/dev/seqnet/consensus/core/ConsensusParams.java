@@ -22,6 +22,7 @@ public final class ConsensusParams
     private int futureWindowViews = 64;
     private int pastWindowViews = 1024;
     private long nudgeIntervalNs = TimeUnit.MILLISECONDS.toNanos(10);
+    private long finalizeGraceNs = 0;
 
     /** Genesis members, stakes and quorums. */
     public ConsensusParams members(final MemberSet members)
@@ -143,6 +144,22 @@ public final class ConsensusParams
         return nudgeIntervalNs;
     }
 
+    /**
+     * R8's grace (PROTOCOL §4.6): how long a member holding a notarization waits for the remaining
+     * {@code Notarize} votes to complete the fast path before it sends its {@code Finalize}, while
+     * every member it still needs was active in the last view. 0 (the default) sends at once.
+     */
+    public ConsensusParams finalizeGraceNs(final long finalizeGraceNs)
+    {
+        this.finalizeGraceNs = finalizeGraceNs;
+        return this;
+    }
+
+    public long finalizeGraceNs()
+    {
+        return finalizeGraceNs;
+    }
+
     /** Checks that the genesis parts are present and the timings positive. */
     public ConsensusParams conclude()
     {
@@ -151,7 +168,8 @@ public final class ConsensusParams
             throw new IllegalStateException("consensus params need members and a signing domain");
         }
         if (leaderTimeoutNs <= 0 || maxBlockIntervalNs <= 0 || minBlockIntervalNs < 0 || maxTimeoutDoublings < 0 ||
-            maxTimeoutDoublings > 20 || activityWindowViews < 1 || futureWindowViews < 1 || pastWindowViews < 1)
+            maxTimeoutDoublings > 20 || activityWindowViews < 1 || futureWindowViews < 1 || pastWindowViews < 1 ||
+            finalizeGraceNs < 0 || finalizeGraceNs >= leaderTimeoutNs)
         {
             throw new IllegalStateException("consensus timings out of range");
         }

@@ -47,6 +47,9 @@ final class ViewState
     NullifyReason myNullify;
     final TreeSet<Hash32> myFallback = new TreeSet<>();
     Hash32 myFinalize;
+    /** R8 with a grace: the block whose {@code Finalize} waits for the fast path, and until when. */
+    Hash32 finalizeDeferred;
+    long finalizeDueNs;
     boolean proposed;
     boolean building;
     /** Own signed messages of this view in sending order, for RETRY and restart (R11, §8.2). */
@@ -120,6 +123,8 @@ final class ViewState
         myNullify = null;
         myFallback.clear();
         myFinalize = null;
+        finalizeDeferred = null;
+        finalizeDueNs = 0;
         proposed = false;
         building = false;
         ownMessages.clear();

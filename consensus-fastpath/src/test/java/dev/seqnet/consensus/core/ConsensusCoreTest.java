@@ -68,6 +68,81 @@ class ConsensusCoreTest
         assertTrue(net.delivered.get(3).size() > 20, "the slow member follows");
     }
 
+    private static java.util.Map<FinalizationPath, Long> paths(final List<FinalizedBlock> chain)
+    {
+        return chain.stream().collect(java.util.stream.Collectors.groupingBy(FinalizedBlock::path, java.util.stream.Collectors.counting()));
+    }
+
+    /** Own Finalize votes member {@code i} journaled (each was sent). */
+    private static long finalizeVotes(final MiniNet net, final int i)
+    {
+        return net.journals.get(i).stream().filter(v -> v.kind() == MessageKind.FINALIZE).count();
+    }
+
+    @Test
+    void withAGraceFinalizeVotesAreNotSentWhenTheFastPathCompletes()
+    {
+        final MiniNet eager = new MiniNet(4, 0);
+        final MiniNet patient = new MiniNet(4, 0, 4 * MiniNet.DELAY_NS);
+        for (final MiniNet net : new MiniNet[] {eager, patient})
+        {
+            net.start();
+            net.pending(10);
+            net.runUntil(10 * MS);
+            assertAgreement(net);
+        }
+        final int blocks = patient.delivered.get(0).size();
+        assertTrue(blocks > 50 && blocks >= eager.delivered.get(0).size() * 9 / 10,
+            "as many blocks: " + blocks + " against " + eager.delivered.get(0).size());
+        assertTrue(finalizeVotes(eager, 0) > eager.delivered.get(0).size() / 2,
+            "without a grace the third Notarize triggers a Finalize: " + finalizeVotes(eager, 0));
+        assertTrue(finalizeVotes(patient, 0) < blocks / 10,
+            "with one the fourth completes the fast path first: " + finalizeVotes(patient, 0) + " of " + blocks);
+        assertTrue(patient.delivered.get(0).stream().allMatch(b -> b.path() != FinalizationPath.SLOW), "all fast");
+    }
+
+    @Test
+    void withAGraceASlowMemberStillLeavesTheSlowPath()
+    {
+        final MiniNet net = new MiniNet(4, 0, 4 * MiniNet.DELAY_NS);
+        net.extraDelay = (from, to) -> from == 3 || to == 3 ? 10 * MiniNet.DELAY_NS : 0;
+        net.start();
+        net.pending(10);
+        net.runUntil(20 * MS);
+        assertAgreement(net);
+        final List<FinalizedBlock> chain = net.delivered.get(0);
+        assertTrue(chain.size() > 20, "finalized " + chain.size());
+        // Member 3's votes are 10 hops late: no longer "active in the last view", so most views send Finalize
+        // at once or when the grace runs out, and finalize on the slow path (the rest fast or through a child).
+        assertTrue(chain.stream().filter(b -> b.path() == FinalizationPath.SLOW).count() > chain.size() / 3,
+            "the grace runs out and Finalize votes make the slow path: " + paths(chain));
+        assertTrue(finalizeVotes(net, 0) > chain.size() / 3, "sent: " + finalizeVotes(net, 0) + " " + paths(chain));
+    }
+
+    @Test
+    void withAGraceACrashedMemberDoesNotDelayEveryBlock()
+    {
+        final long grace = 2 * MS; // long against the 50 µs hops: paying it per block would show at once
+        final int[] finalized = new int[2];
+        int k = 0;
+        for (final MiniNet net : new MiniNet[] {new MiniNet(4, 0), new MiniNet(4, 0, grace)})
+        {
+            net.start();
+            net.pending(10);
+            net.runUntil(2 * MS);
+            net.down[3] = true;
+            net.runUntil(40 * MS); // past its first timeout as leader; it is skipped from then on
+            final int before = net.delivered.get(0).size();
+            net.runUntil(70 * MS);
+            assertAgreement(net);
+            finalized[k++] = net.delivered.get(0).size() - before;
+        }
+        // Member 3 is no longer active, so the fast path cannot form and Finalize goes out at once. Paying
+        // the grace per block would allow at most 15 blocks in these 30 ms.
+        assertTrue(finalized[0] > 40, "without a grace: " + finalized[0]);
+        assertTrue(finalized[1] >= finalized[0] * 8 / 10, "with a 2 ms grace: " + finalized[1] + " against " + finalized[0]);
+    }
+
     @Test
     void aFollowerThatHasNotNotarizedJoinsOncePeersWithFPlusOneStakeNullified()
     {

@@ -61,6 +61,12 @@ final class MiniNet
 
     MiniNet(final int n, final long slack)
     {
+        this(n, slack, 0);
+    }
+
+    /** @param finalizeGraceNs R8's grace ({@code ConsensusParams.finalizeGraceNs}). */
+    MiniNet(final int n, final long slack, final long finalizeGraceNs)
+    {
         this.n = n;
         this.keys = new SequencerKey[n];
         final List<Member> members = new ArrayList<>();
@@ -75,10 +81,11 @@ final class MiniNet
         params = new ConsensusParams()
             .members(new MemberSet(members, slack))
             .domain(new SigningDomain(5115, new byte[32]))
-            .maxBlockIntervalNs(1_000_000);
+            .maxBlockIntervalNs(1_000_000)
+            .finalizeGraceNs(finalizeGraceNs);
         cores = new ConsensusCore[n];
         down = new boolean[n];
-        timers = new long[n][2];
+        timers = new long[n][TimerKind.values().length];
         syncs = new int[n];
         for (int i = 0; i < n; i++)
         {

@@ -8,6 +8,7 @@ import dev.seqnet.consensus.Member;
 import dev.seqnet.consensus.MemberSet;
 import dev.seqnet.consensus.Quorums;
 import dev.seqnet.consensus.SignatureCheck;
+import dev.seqnet.consensus.VerifiedSignatures;
 import dev.seqnet.consensus.SigningDomain;
 import dev.seqnet.consensus.core.Command;
 import dev.seqnet.consensus.core.CommandSink;
@@ -25,6 +26,8 @@ import dev.seqnet.consensus.message.Vote;
 import dev.seqnet.consensus.wire.ConsensusCodec;
 import dev.seqnet.consensus.wire.Decoded;
 import dev.seqnet.consensus.wire.DropCounters;
+import dev.seqnet.consensus.wire.DropReason;
+import dev.seqnet.consensus.wire.HeldCertificates;
 import dev.seqnet.consensus.wire.InboundVerifier;
 import dev.seqnet.consensus.wire.Templates;
 import org.agrona.ExpandableArrayBuffer;
@@ -59,10 +62,16 @@ public final class InstantNetwork
         /**
          * CRYPTO, except that a certificate frame whose certificate the receiving core already holds
          * ({@code ConsensusCore.holdsCertificate}) is dropped before its signatures are checked, as
-         * PROTOCOL §11 allows and the simulator's host does. The node does not do this yet: this mode
-         * shows what it would save.
+         * PROTOCOL §11 allows and the node does ({@code HeldCertificates}).
          */
         CRYPTO_SKIP_HELD,
+        /**
+         * What the node does now: CRYPTO_SKIP_HELD, plus messages of views the receiver has finalized
+         * dropped as late before checking ({@code HeldCertificates.finalizedThrough}), plus a
+         * {@link VerifiedSignatures} per member in front of libsecp256k1, fed with the member's own
+         * signatures, so a certificate's signatures already checked as votes are not checked again.
+         */
+        CRYPTO_NODE,
         /**
          * Wire without crypto: encode and {@link InboundVerifier} as in CRYPTO, but a signer that
          * returns one fixed signature and a signature check that accepts everything. Not a
@@ -86,6 +95,8 @@ public final class InstantNetwork
     private final SequencerKey[] keys;
     private final ConsensusCore[] cores;
     private final InboundVerifier[] verifiers;
+    /** CRYPTO_NODE only: each member's finalized-view watermark for its verifier, else null. */
+    private final HeldCertificates[] held;
     private final ConsensusCodec codec = new ConsensusCodec();
     private final ExpandableArrayBuffer encodeBuffer = new ExpandableArrayBuffer(4096);
     private final UnsafeBuffer frameBuffer = new UnsafeBuffer(new byte[0]);
@@ -100,6 +111,7 @@ public final class InstantNetwork
     private long timersFired;
     private long drops;
     private long heldSkipped;
+    private long lateSkipped;
     private long signatureChecks;
 
     /** A delivery of {@code what} (an {@link Input} or an encoded frame) to member {@code to}. */
@@ -133,7 +145,7 @@ public final class InstantNetwork
         final MemberSet memberSet = new MemberSet(List.of(members), Quorums.AUTO_SLACK);
         final SigningDomain domain = new SigningDomain(5115, new byte[32]);
         final ConsensusParams params = new ConsensusParams().members(memberSet).domain(domain);
-        final boolean crypto = mode == Mode.CRYPTO || mode == Mode.CRYPTO_SKIP_HELD;
+        final boolean crypto = mode == Mode.CRYPTO || mode == Mode.CRYPTO_SKIP_HELD || mode == Mode.CRYPTO_NODE;
         final SignatureCheck base = crypto ? SignatureCheck.SECP256K1 : (sig, digest, key) -> true;
         final SignatureCheck check = (sig, digest, key) ->
         {
@@ -146,11 +158,31 @@ public final class InstantNetwork
         this.delivered = new long[n];
         this.timerDeadline = new long[n][TimerKind.values().length];
         this.timerView = new long[n][TimerKind.values().length];
+        this.held = mode == Mode.CRYPTO_NODE ? new HeldCertificates[n] : null;
         for (int i = 0; i < n; i++)
         {
-            final VoteSigner signer = crypto ? keys[i]::sign : digest -> FIXED_SIGNATURE;
+            VoteSigner signer = crypto ? keys[i]::sign : digest -> FIXED_SIGNATURE;
+            SignatureCheck memberCheck = check;
+            if (held != null)
+            {
+                final VerifiedSignatures verified = new VerifiedSignatures(check, 4096);
+                final SequencerKey key = keys[i];
+                final byte[] publicKey = key.publicKey();
+                signer = digest ->
+                {
+                    final byte[] signature = key.sign(digest);
+                    verified.record(signature, digest, publicKey);
+                    return signature;
+                };
+                memberCheck = verified;
+                held[i] = new HeldCertificates(4096);
+            }
             cores[i] = new ConsensusCore(params, i, signer, RecoveredState.GENESIS);
-            verifiers[i] = new InboundVerifier(memberSet, domain, check, new DropCounters());
+            verifiers[i] = new InboundVerifier(memberSet, domain, memberCheck, new DropCounters());
+            if (held != null)
+            {
+                verifiers[i].heldCertificates(held[i]);
+            }
             sinks[i] = new Sink(i);
             Arrays.fill(timerDeadline[i], Long.MAX_VALUE);
         }
@@ -208,19 +240,28 @@ public final class InstantNetwork
         return timersFired;
     }
 
-    /** Frames an inbound verifier dropped (zero unless something is broken). */
+    /** Frames an inbound verifier dropped, late ones in CRYPTO_NODE aside (zero unless something is broken). */
     public long drops()
     {
         return drops;
     }
 
-    /** Certificate copies dropped unverified because the receiver held them (CRYPTO_SKIP_HELD only). */
+    /** Certificate copies dropped unverified because the receiver held them (CRYPTO_SKIP_HELD and CRYPTO_NODE). */
     public long heldSkipped()
     {
         return heldSkipped;
     }
 
-    /** Signatures the inbound verifiers checked (or, in WIRE, accepted unchecked), certificates' included. */
+    /** Frames dropped unverified as late because the receiver had finalized their view (CRYPTO_NODE only). */
+    public long lateSkipped()
+    {
+        return lateSkipped;
+    }
+
+    /**
+     * Signatures the inbound verifiers checked with libsecp256k1 (or, in WIRE, accepted unchecked),
+     * certificates' included; in CRYPTO_NODE, not those answered by {@link VerifiedSignatures}.
+     */
     public long signatureChecks()
     {
         return signatureChecks;
@@ -246,16 +287,18 @@ public final class InstantNetwork
             frameBuffer.wrap(frame);
             if (mutableVotes && frameBuffer.getShort(2, ByteOrder.LITTLE_ENDIAN) == Templates.VOTE)
             {
-                if (verifiers[d.to].verifyVote(frameBuffer, 0, frame.length, vote) != null)
+                final DropReason drop = verifiers[d.to].verifyVote(frameBuffer, 0, frame.length, vote);
+                if (drop != null)
                 {
-                    drops++;
+                    countDrop(drop);
                     return true;
                 }
                 inputs++;
                 cores[d.to].onVote(now, vote, sinks[d.to]);
+                publishFinalized(d.to);
                 return true;
             }
-            if (mode == Mode.CRYPTO_SKIP_HELD && frameBuffer.getShort(2, ByteOrder.LITTLE_ENDIAN) == Templates.CERTIFICATE)
+            if ((mode == Mode.CRYPTO_SKIP_HELD || mode == Mode.CRYPTO_NODE) && frameBuffer.getShort(2, ByteOrder.LITTLE_ENDIAN) == Templates.CERTIFICATE)
             {
                 final Decoded<Certificate> c = codec.decodeCertificate(frameBuffer, 0, frame.length);
                 if (c.isOk() && cores[d.to].holdsCertificate(
@@ -268,7 +311,7 @@ public final class InstantNetwork
             final Decoded<ConsensusMessage> decoded = verifiers[d.to].verify(frameBuffer, 0, frame.length);
             if (!decoded.isOk())
             {
-                drops++;
+                countDrop(decoded.drop());
                 return true;
             }
             input(d.to, new Input.MessageReceived(now, decoded.value()));
@@ -287,6 +330,19 @@ public final class InstantNetwork
             input(d.to, retime((Input)d.what));
         }
         return true;
+    }
+
+    /** A late drop is expected in CRYPTO_NODE (a view the receiver finalized); anything else is a fault. */
+    private void countDrop(final DropReason drop)
+    {
+        if (drop == DropReason.LATE && held != null)
+        {
+            lateSkipped++;
+        }
+        else
+        {
+            drops++;
+        }
     }
 
     private Input retime(final Input in)
@@ -335,6 +391,16 @@ public final class InstantNetwork
     {
         inputs++;
         cores[member].on(in, sinks[member]);
+        publishFinalized(member);
+    }
+
+    /** CRYPTO_NODE: what the node's host does after each input, for its inbound verifier. */
+    private void publishFinalized(final int member)
+    {
+        if (held != null)
+        {
+            held[member].finalizedThrough(cores[member].finalizedView());
+        }
     }
 
     private void broadcast(final int from, final ConsensusMessage message)
@@ -370,7 +436,7 @@ public final class InstantNetwork
         putLong(blockId, Hash32.LENGTH + 8, b.view());
         final Hash32 hash = Hash32.wrap(Sha256.hash(blockId));
         // The host seals the header with the leader's key; CRYPTO pays for that signature too.
-        final byte[] headerSignature = mode == Mode.CRYPTO || mode == Mode.CRYPTO_SKIP_HELD ?
+        final byte[] headerSignature = mode == Mode.CRYPTO || mode == Mode.CRYPTO_SKIP_HELD || mode == Mode.CRYPTO_NODE ?
             keys[leader].sign(hash.unsafeBytes()) : FIXED_SIGNATURE;
         return new BlockCandidate(hash, parent, b.height(), b.view(), 0, 1, 0, 1, Hash32.ZERO, Hash32.ZERO,
             headerSignature, List.of());

@@ -315,7 +315,7 @@ public final class BenchCommand implements Callable<Integer>
             leaderKill = new LeaderKill(embedded, member0, sender, viewTimeoutMs, stdout);
             subscriber.blockListener(leaderKill);
             final long measureFrom = System.nanoTime() + (long)(warmup * 1e9);
-            leaderKill.start(measureFrom, measureFrom + (long)(killLeaderAt * 1e9));
+            leaderKill.start(measureFrom, measureFrom + (long)(killLeaderAt * 1e9), measureFrom + (long)(duration * 1e9));
         }
         final RunResult result = new OpenLoopRun(sender, subscriber, load, rate, counts[0], warmup, duration, grace,
             stdout, log, null, "").paths(paths).run();

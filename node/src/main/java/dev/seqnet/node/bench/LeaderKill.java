@@ -12,7 +12,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code bench --kill-leader-at S}: SIGKILLs the current leader of an embedded network S seconds into
  * the measured window and measures how long finalization stalls, as the largest interval between
  * consecutive finalized blocks arriving on member 0's subscription after the kill, against issue 4's
- * bound of twice the view timeout. Member 0 is never the victim (the bench follows its blocks): when it
+ * bound of twice the view timeout. Only gaps that end while load is still offered count: once the
+ * sends stop, an idle network rightly makes an empty block only every {@code block.max_interval_ms}
+ * (1 s). Member 0 is never the victim (the bench follows its blocks): when it
  * leads, the kill waits for the next view. Sends meant for the victim go to the other members.
  */
 final class LeaderKill implements BlockSubscriber.BlockListener
@@ -27,6 +29,7 @@ final class LeaderKill implements BlockSubscriber.BlockListener
 
     private volatile long killNanos;
     private volatile long measureFromNanos;
+    private volatile long measureUntilNanos = Long.MAX_VALUE;
     private volatile int victim = -1;
     private volatile String failure;
     /** Written by the subscriber thread only; volatile for the final read by the bench's thread. */
@@ -46,16 +49,30 @@ final class LeaderKill implements BlockSubscriber.BlockListener
     }
 
     /**
-     * Starts a daemon thread that kills the leader at {@code atNanos}; gaps before the kill count from
-     * {@code measureFromNanos} (the measured window's start: warm-up stalls are not the network's steady state).
-     * Both {@link System#nanoTime()}.
+     * Starts a daemon thread that kills the leader at {@code atNanos}; gaps count from
+     * {@code measureFromNanos} (the measured window's start: warm-up stalls are not the network's steady
+     * state) to {@code measureUntilNanos} (its end: the last scheduled send). All {@link System#nanoTime()}.
      */
-    void start(final long measureFromNanos, final long atNanos)
+    void start(final long measureFromNanos, final long atNanos, final long measureUntilNanos)
     {
-        this.measureFromNanos = measureFromNanos;
+        window(measureFromNanos, measureUntilNanos);
         final Thread t = new Thread(() -> killAt(atNanos), "seqnet-bench-leader-kill");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** The measured window: gaps count only between these two {@link System#nanoTime()} instants. */
+    void window(final long measureFromNanos, final long measureUntilNanos)
+    {
+        this.measureFromNanos = measureFromNanos;
+        this.measureUntilNanos = measureUntilNanos;
+    }
+
+    /** Records that {@code member} was killed at {@code atNanos}; blocks arriving later count as "after". */
+    void killed(final int member, final long atNanos)
+    {
+        killNanos = atNanos;
+        victim = member;
     }
 
     private void killAt(final long atNanos)
@@ -81,8 +98,7 @@ final class LeaderKill implements BlockSubscriber.BlockListener
             }
             sender.exclude(leader);
             network.kill(leader);
-            killNanos = System.nanoTime();
-            victim = leader;
+            killed(leader, System.nanoTime());
             out.printf("killed the leader, member %d (SIGKILL)%n", leader);
             out.flush();
         }
@@ -96,7 +112,7 @@ final class LeaderKill implements BlockSubscriber.BlockListener
     public void block(final long height, final String hashHex, final int txCount, final long arrivedNanos)
     {
         final long kill = killNanos;
-        if (lastArrival != 0 && lastArrival >= measureFromNanos)
+        if (lastArrival != 0 && lastArrival >= measureFromNanos && arrivedNanos <= measureUntilNanos)
         {
             final long gap = arrivedNanos - lastArrival;
             if (kill != 0 && arrivedNanos > kill)

@@ -121,6 +121,11 @@ public final class NodeConfig
         public int pastWindowViews = 1024;
         /** R12: at most one nudge per peer this often. */
         public long nudgeIntervalMs = 10;
+        /**
+         * R8's grace (PROTOCOL.md §4.6): how long a member holding a notarization waits for the fast path
+         * before sending its Finalize vote, while every member it needs is active. 0 sends at once.
+         */
+        public long finalizeGraceUs = 0;
         /** {@code none}, or {@code msync} to force each own vote to the device before it is sent (§8.1). */
         public String voteSync = "none";
         /**
@@ -248,6 +253,11 @@ public final class NodeConfig
         {
             throw new IllegalArgumentException("consensus.leader_timeout_ms and consensus.nudge_interval_ms must be positive");
         }
+        if (consensus.finalizeGraceUs < 0 || consensus.finalizeGraceUs >= 1000 * consensus.leaderTimeoutMs)
+        {
+            throw new IllegalArgumentException("consensus.finalize_grace_us must be in [0, leader_timeout_ms · 1000): " +
+                consensus.finalizeGraceUs);
+        }
         if (consensus.timeoutMaxDoublings < 0 || consensus.timeoutMaxDoublings > 20)
         {
             throw new IllegalArgumentException("consensus.timeout_max_doublings must be in [0, 20]: " + consensus.timeoutMaxDoublings);
@@ -359,6 +369,7 @@ public final class NodeConfig
             .futureWindowViews(consensus.futureWindowViews)
             .pastWindowViews(consensus.pastWindowViews)
             .nudgeIntervalNs(TimeUnit.MILLISECONDS.toNanos(consensus.nudgeIntervalMs))
+            .finalizeGraceNs(TimeUnit.MICROSECONDS.toNanos(consensus.finalizeGraceUs))
             .conclude();
     }
 

@@ -116,8 +116,12 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     private final ArrayDeque<FinalizedBlock> undelivered = new ArrayDeque<>();
     private boolean draining;
     private final HashMap<Hash32, Proposal> proposals = new HashMap<>();
-    private final long[] timerDeadline = {Long.MAX_VALUE, Long.MAX_VALUE};
-    private final long[] timerView = new long[2];
+    private final long[] timerDeadline = new long[TimerKind.values().length];
+    private final long[] timerView = new long[TimerKind.values().length];
+
+    {
+        java.util.Arrays.fill(timerDeadline, Long.MAX_VALUE); // no timer armed
+    }
 
     private final List<byte[]> outgoing = new ArrayList<>();
     private int outgoingBytes;
