@@ -1371,7 +1371,9 @@ public final class ConsensusCore
     {
         finalizeTimerNs = Long.MAX_VALUE;
         long next = Long.MAX_VALUE;
-        for (long w = finalizedView + 1; w <= view; w++)
+        // Held back only in views at or above the one then current, and nothing is kept past W_PAST: while
+        // finalization lags (a partition), do not walk every view since the last finalized one.
+        for (long w = Math.max(finalizedView + 1, view - params.pastWindowViews()); w <= view; w++)
         {
             final ViewState vs = find(w);
             if (vs == null || vs.finalizeDeferred == null)

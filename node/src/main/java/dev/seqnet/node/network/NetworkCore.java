@@ -113,15 +113,14 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     private final ExpandableArrayBuffer journalBuffer = new ExpandableArrayBuffer(64 * 1024);
 
     private final ArrayDeque<Input> inputs = new ArrayDeque<>();
+    /** {@code values()} copies its array on every call, and timers are checked on every input. */
+    private static final TimerKind[] TIMER_KINDS = TimerKind.values();
     private final ArrayDeque<FinalizedBlock> undelivered = new ArrayDeque<>();
     private boolean draining;
     private final HashMap<Hash32, Proposal> proposals = new HashMap<>();
-    private final long[] timerDeadline = new long[TimerKind.values().length];
-    private final long[] timerView = new long[TimerKind.values().length];
-
-    {
-        java.util.Arrays.fill(timerDeadline, Long.MAX_VALUE); // no timer armed
-    }
+    /** Per {@link TimerKind}: when it fires, {@code Long.MAX_VALUE} while not armed. */
+    private final long[] timerDeadline = unarmedTimers();
+    private final long[] timerView = new long[TIMER_KINDS.length];
 
     private final List<byte[]> outgoing = new ArrayList<>();
     private int outgoingBytes;
@@ -141,8 +140,6 @@ public final class NetworkCore implements SequencerStage, ConsensusView
 
     private final ConcurrentHashMap<Long, FinalizedBlock> finalizedByHeight = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<EvidenceRecord> evidence = new CopyOnWriteArrayList<>();
-    /** {@code values()} copies its array on every call, and timers are checked on every input. */
-    private static final TimerKind[] TIMER_KINDS = TimerKind.values();
     private volatile CoreStatus status;
     /** An input changed the core since {@link #status} was taken; the next tick takes it again. */
     private boolean statusStale;
@@ -548,6 +545,13 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         {
             transport.sendTo(member, sendBuffer, 0, length);
         }
+    }
+
+    private static long[] unarmedTimers()
+    {
+        final long[] deadlines = new long[TIMER_KINDS.length];
+        java.util.Arrays.fill(deadlines, Long.MAX_VALUE);
+        return deadlines;
     }
 
     private void fireTimers(final long now)
