@@ -162,6 +162,12 @@ public final class ConsensusCore
         this.finalizedView = recovered.finalizedView();
         this.finalizedHash = recovered.finalizedHash();
         this.view = finalizedView + 1;
+        final Certificate head = recovered.finalizedCertificate();
+        if (head != null && head.view() == finalizedView && finalizedHash.equals(Hash32.wrap(head.unsafeBlockHash())) &&
+            (head.kind() == CertificateKind.FINALIZATION_FAST || head.kind() == CertificateKind.FINALIZATION_SLOW))
+        {
+            this.latestFinalization = head; // what R11 answers and R12 nudges show a peer that is behind
+        }
     }
 
     // ------------------------------------------------------------------------------------------

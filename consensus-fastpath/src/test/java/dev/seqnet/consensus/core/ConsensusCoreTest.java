@@ -207,6 +207,38 @@ class ConsensusCoreTest
     }
 
     @Test
+    void aRestartedMemberShowsItsFinalizedHeadToAPeerThatAsks()
+    {
+        final MiniNet net = new MiniNet(4, 0);
+        net.start();
+        net.pending(10);
+        net.runUntil(2 * MS);
+        final List<FinalizedBlock> chain = net.delivered.get(0);
+        FinalizedBlock head = chain.get(chain.size() - 1);
+        for (int i = chain.size() - 1; head.path() == FinalizationPath.INDIRECT; i--)
+        {
+            head = chain.get(i - 1); // the head of a restart is a block finalized by its own certificate
+        }
+        final dev.seqnet.consensus.message.CertificateRequest ask =
+            new dev.seqnet.consensus.message.CertificateRequest(2, head.view(), head.view());
+        for (final boolean withCertificate : new boolean[] {false, true})
+        {
+            final RecoveredState state = new RecoveredState(head.height(), head.view(), head.blockHash(), List.of(), List.of(),
+                withCertificate ? head.certificate() : null);
+            final ConsensusCore core = new ConsensusCore(net.params, 0, net.keys[0]::sign, state);
+            final List<Command> out = new ArrayList<>();
+            core.on(new Input.Start(3 * MS), out::add);
+            out.clear();
+            core.on(new Input.MessageReceived(3 * MS + 1, ask), out::add);
+            final FinalizedBlock h = head;
+            final boolean answered = out.stream().anyMatch(c -> c instanceof Command.Send s && s.member() == 2 &&
+                s.message() == h.certificate());
+            assertEquals(withCertificate, answered, "restarted " + (withCertificate ? "with" : "without") +
+                " its head's certificate: " + out);
+        }
+    }
+
+    @Test
     void restartedMemberNeverSignsConflictingVotesAndRejoins()
     {
         final MiniNet net = new MiniNet(4, 0);

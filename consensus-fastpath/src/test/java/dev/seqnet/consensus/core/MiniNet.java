@@ -112,7 +112,7 @@ final class MiniNet
         final FinalizedBlock head = chain.isEmpty() ? null : chain.get(chain.size() - 1);
         final RecoveredState rs = head == null ?
             new RecoveredState(0, 0, Hash32.ZERO, journals.get(i), List.of()) :
-            new RecoveredState(head.height(), head.view(), head.blockHash(), journals.get(i), List.of());
+            new RecoveredState(head.height(), head.view(), head.blockHash(), journals.get(i), List.of(), head.certificate());
         cores[i] = new ConsensusCore(params, i, keys[i]::sign, rs);
         Arrays.fill(timers[i], 0);
         input(i, new Input.Start(now));

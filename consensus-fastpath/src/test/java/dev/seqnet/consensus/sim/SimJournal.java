@@ -80,6 +80,7 @@ final class SimJournal
         }
         certs.sort(Comparator.comparingLong(Certificate::view));
         final List<Certificate> last = certs.subList(Math.max(0, certs.size() - RECOVERED_CERTIFICATES), certs.size());
-        return new RecoveredState(finalizedHeight(), fv, finalizedHash(), votes, last);
+        return new RecoveredState(finalizedHeight(), fv, finalizedHash(), votes, last,
+            finalized.isEmpty() ? null : finalized.get(finalized.size() - 1).certificate());
     }
 }

@@ -111,6 +111,6 @@ public final class ConsensusRecovery implements JournalScanner.Visitor
         {
             throw new IllegalStateException("journal holds block " + head.height() + " without its finalization record");
         }
-        return new RecoveredState(head.height(), meta.view(), Hash32.wrap(head.hash()), ownVotes, certificates);
+        return new RecoveredState(head.height(), meta.view(), Hash32.wrap(head.hash()), ownVotes, certificates, meta.certificate());
     }
 }
