@@ -193,25 +193,7 @@ final class LocalCluster implements AutoCloseable
             return;
         }
         closed = true;
-        for (final Process p : processes)
-        {
-            p.destroy();
-        }
-        for (final Process p : processes)
-        {
-            try
-            {
-                if (!p.waitFor(10, TimeUnit.SECONDS))
-                {
-                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            }
-            catch (final InterruptedException e)
-            {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        dev.seqnet.bench.LocalProcesses.stopAll(processes);
         for (final Path dir : aeronDirs)
         {
             Dirs.deleteTree(dir);

@@ -1,5 +1,6 @@
 package dev.seqnet.baseline.raft;
 
+import dev.seqnet.bench.PhasedLatency;
 import io.aeron.Publication;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.EgressListener;
@@ -7,7 +8,6 @@ import io.aeron.cluster.codecs.EventCode;
 import io.aeron.logbuffer.Header;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
-import org.HdrHistogram.Recorder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -36,8 +36,8 @@ final class OpenLoopEcho implements EgressListener
     private static final byte SENT = 1;
     private static final byte ECHOED = 2;
     private static final byte FAILED = 3;
-    private static final int WARMUP = 0;
-    private static final int MEASURED = 1;
+    private static final int WARMUP = PhasedLatency.WARMUP;
+    private static final int MEASURED = PhasedLatency.MEASURED;
     private static final long LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -63,9 +63,7 @@ final class OpenLoopEcho implements EgressListener
     private final AtomicLongArray echoed = new AtomicLongArray(2);
     private final AtomicLongArray failed = new AtomicLongArray(2);
     private final OfferResults offers = new OfferResults();
-    private final Recorder[] recorders = {new Recorder(3), new Recorder(3)};
-    private final Histogram[] intervals = new Histogram[2];
-    private final Histogram latency = new Histogram(3);
+    private final PhasedLatency latency = new PhasedLatency();
     private final Histogram sendLag = new Histogram(3);
 
     private long t0;
@@ -272,7 +270,7 @@ final class OpenLoopEcho implements EgressListener
         }
         state[i] = ECHOED;
         final int phase = phase(i);
-        recorders[phase].recordValue(Math.max(1, (arrived - intended(i)) / 1000));
+        latency.record(phase, (arrived - intended(i)) / 1000);
         echoed.incrementAndGet(phase);
         if (phase == MEASURED)
         {
@@ -334,10 +332,7 @@ final class OpenLoopEcho implements EgressListener
     /** Takes the interval histograms of both phases; the measured one joins the total and the log. */
     private synchronized void drainIntervals(final long now)
     {
-        intervals[WARMUP] = recorders[WARMUP].getIntervalHistogram(intervals[WARMUP]);
-        intervals[MEASURED] = recorders[MEASURED].getIntervalHistogram(intervals[MEASURED]);
-        final Histogram measured = intervals[MEASURED];
-        latency.add(measured);
+        final Histogram measured = latency.drainIntervals();
         if (log != null && (measured.getTotalCount() > 0 || now >= intended(warmupCount)))
         {
             log.outputIntervalHistogram(measured);
@@ -346,8 +341,7 @@ final class OpenLoopEcho implements EgressListener
 
     private void printProgress(final long now)
     {
-        final Histogram both = intervals[WARMUP].copy();
-        both.add(intervals[MEASURED]);
+        final Histogram both = latency.lastInterval();
         final long echoes = echoed.get(WARMUP) + echoed.get(MEASURED);
         final long perSecond = echoes - lastReportEchoed;
         lastReportEchoed = echoes;
@@ -371,7 +365,7 @@ final class OpenLoopEcho implements EgressListener
         final double span = (lastEchoNanos - intended(warmupCount)) / 1e9;
         final double throughput = fin == 0 || span <= 0 ? 0.0 : fin / span;
         return new EchoResult(rate, warmupSeconds, durationSeconds, warmupCount, measuredSent, fin, err,
-            measuredSent - fin - err, latency, throughput, backlogAtMeasureStart, sendLag, offers, duplicates,
+            measuredSent - fin - err, latency.total(), throughput, backlogAtMeasureStart, sendLag, offers, duplicates,
             unexpected, leaderChanges, abortReason);
     }
 

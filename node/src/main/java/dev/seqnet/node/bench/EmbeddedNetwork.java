@@ -223,7 +223,7 @@ final class EmbeddedNetwork implements AutoCloseable
     @Override
     public synchronized void close()
     {
-        MemberProcesses.stopAll(members);
+        dev.seqnet.bench.LocalProcesses.stopAll(members);
         members.clear();
         keepTraces();
         if (Files.exists(dir))

@@ -1,9 +1,9 @@
 package dev.seqnet.node.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.seqnet.bench.PhasedLatency;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
-import org.HdrHistogram.Recorder;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -28,8 +28,8 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
     private static final int FINALIZED = 1;
     private static final int REJECTED = 2;
     private static final int FAILED = 3;
-    private static final int WARMUP = 0;
-    private static final int MEASURED = 1;
+    private static final int WARMUP = PhasedLatency.WARMUP;
+    private static final int MEASURED = PhasedLatency.MEASURED;
     private static final int MAX_SAMPLES = 5;
     private static final long LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -53,9 +53,7 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
     private final AtomicLongArray finalized = new AtomicLongArray(2);
     private final AtomicLongArray rejected = new AtomicLongArray(2);
     private final AtomicLongArray failed = new AtomicLongArray(2);
-    private final Recorder[] recorders = {new Recorder(3), new Recorder(3)};
-    private final Histogram[] intervals = new Histogram[2];
-    private final Histogram latency = new Histogram(3);
+    private final PhasedLatency latency = new PhasedLatency();
     private final Histogram sendLag = new Histogram(3);
     private final ConcurrentLinkedQueue<String> samples = new ConcurrentLinkedQueue<>();
     private final AtomicInteger sampleCount = new AtomicInteger();
@@ -216,7 +214,7 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
             return;
         }
         final int phase = phase(i);
-        recorders[phase].recordValue(Math.max(1, (arrivedNanos - intended(i)) / 1000));
+        latency.record(phase, (arrivedNanos - intended(i)) / 1000);
         finalized.incrementAndGet(phase);
         if (phase == MEASURED && arrivedNanos > lastFinalizedNanos)
         {
@@ -298,10 +296,7 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
     /** Takes the interval histograms of both phases; the measured one joins the total and the log. */
     private void drainIntervals(final long now)
     {
-        intervals[WARMUP] = recorders[WARMUP].getIntervalHistogram(intervals[WARMUP]);
-        intervals[MEASURED] = recorders[MEASURED].getIntervalHistogram(intervals[MEASURED]);
-        final Histogram measured = intervals[MEASURED];
-        latency.add(measured);
+        final Histogram measured = latency.drainIntervals();
         if (log != null && (measured.getTotalCount() > 0 || now >= intended(warmupCount)))
         {
             measured.setTag(tag);
@@ -311,8 +306,7 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
 
     private void printProgress(final long now)
     {
-        final Histogram both = intervals[WARMUP].copy();
-        both.add(intervals[MEASURED]);
+        final Histogram both = latency.lastInterval();
         final long fin = finalized.get(WARMUP) + finalized.get(MEASURED);
         final long perSecond = fin - lastReportFinalized;
         lastReportFinalized = fin;
@@ -348,7 +342,7 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
             }
         }
         return new RunResult(rate, warmupSeconds, durationSeconds, warmupCount, measuredSent, fin, rej, err, lost,
-            latency, throughput, backlogAtMeasureStart, sendLag, new ArrayList<>(samples), troubled.stream().mapToInt(Integer::intValue).toArray());
+            latency.total(), throughput, backlogAtMeasureStart, sendLag, new ArrayList<>(samples), troubled.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /** The warm-up plus measured transaction count for a rate and window lengths (at least one measured). */

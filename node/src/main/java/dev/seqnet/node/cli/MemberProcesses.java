@@ -3,9 +3,7 @@ package dev.seqnet.node.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts and stops members as their own OS processes ({@code sequencer run --config …} on this JVM's
@@ -45,29 +43,5 @@ public final class MemberProcesses
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
-    }
-
-    /** SIGTERM to all (members close their journal cleanly), then SIGKILL whoever is not gone after 10 s. */
-    public static void stopAll(final Collection<Process> processes)
-    {
-        for (final Process p : processes)
-        {
-            p.destroy();
-        }
-        for (final Process p : processes)
-        {
-            try
-            {
-                if (!p.waitFor(10, TimeUnit.SECONDS))
-                {
-                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            }
-            catch (final InterruptedException e)
-            {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

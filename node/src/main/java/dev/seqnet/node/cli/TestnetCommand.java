@@ -269,7 +269,7 @@ public final class TestnetCommand implements Callable<Integer>
 
     private synchronized void stopMembers()
     {
-        MemberProcesses.stopAll(processes);
+        dev.seqnet.bench.LocalProcesses.stopAll(processes);
         processes.clear();
     }
 }

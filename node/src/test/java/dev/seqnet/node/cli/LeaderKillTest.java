@@ -56,7 +56,7 @@ class LeaderKillTest
                 running.add(p);
             }
         }
-        MemberProcesses.stopAll(running);
+        dev.seqnet.bench.LocalProcesses.stopAll(running);
     }
 
     @Test
