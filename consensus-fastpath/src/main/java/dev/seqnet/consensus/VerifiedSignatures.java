@@ -63,7 +63,7 @@ public final class VerifiedSignatures implements SignatureCheck
         {
             return delegate.verify(sig64, digest32, publicKey33);
         }
-        if (holds(sig64, digest32, publicKey33))
+        if (lookup(sig64, digest32, publicKey33))
         {
             skipped.incrementAndGet();
             return true;
@@ -102,10 +102,12 @@ public final class VerifiedSignatures implements SignatureCheck
     /** Whether exactly this signature by this key over this digest was checked or recorded, and is still remembered. */
     public boolean holds(final byte[] sig64, final byte[] digest32, final byte[] publicKey33)
     {
-        if (!wellFormed(sig64, digest32, publicKey33))
-        {
-            return false;
-        }
+        return wellFormed(sig64, digest32, publicKey33) && lookup(sig64, digest32, publicKey33);
+    }
+
+    /** {@link #holds} for input already known to be well formed. */
+    private boolean lookup(final byte[] sig64, final byte[] digest32, final byte[] publicKey33)
+    {
         final int base = index(sig64) * STRIDE;
         final long before = table.get(base);
         if (before == 0 || (before & 1) != 0)
