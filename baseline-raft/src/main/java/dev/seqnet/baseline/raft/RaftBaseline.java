@@ -3,6 +3,7 @@ package dev.seqnet.baseline.raft;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seqnet.bench.PercentilePlot;
 import io.aeron.cluster.client.AeronCluster;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -272,7 +274,7 @@ public final class RaftBaseline implements Callable<Integer>
         return log;
     }
 
-    /** Writes the percentile table and summary.json, prints the summary, and ends stdout with the JSON line. */
+    /** Writes the plot, the percentile table and summary.json, prints the summary, and ends stdout with the JSON line. */
     private void finish(
         final EchoResult r,
         final ClusterLayout layout,
@@ -285,6 +287,10 @@ public final class RaftBaseline implements Callable<Integer>
     {
         final Path hlog = outDir.resolve("latency.hlog");
         final Path percentiles = outDir.resolve("percentiles.txt");
+        final Path png = outDir.resolve("latency.png");
+        PercentilePlot.write(png, "Raft baseline: " + members + " members, " + number(r.rate()) + " msg/s",
+            "send \u2192 echo", List.of(new PercentilePlot.Curve(
+                number(r.rate()) + " msg/s, " + number(r.throughput()) + " echoed/s", r.latency())));
         final Path summaryFile = outDir.resolve("summary.json");
         try (PrintStream ps = new PrintStream(Files.newOutputStream(percentiles), false, StandardCharsets.UTF_8))
         {
@@ -345,6 +351,7 @@ public final class RaftBaseline implements Callable<Integer>
         json.put("cores", Runtime.getRuntime().availableProcessors());
         json.put("hlog", hlog.toString());
         json.put("percentiles", percentiles.toString());
+        json.put("png", png.toString());
         json.put("summary", summaryFile.toString());
         Files.writeString(summaryFile, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
 

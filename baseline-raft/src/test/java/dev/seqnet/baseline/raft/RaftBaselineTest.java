@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,6 +24,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -85,6 +88,11 @@ class RaftBaselineTest
         }
         assertEquals(json.get("finalized").asLong(), logged);
         assertEquals(max, loggedMax, "the log's max equals the summary's (same histogram values)");
+
+        // The plot is a PNG a person can open, where the summary says.
+        final BufferedImage plot = ImageIO.read(Path.of(json.get("png").asText()).toFile());
+        assertNotNull(plot, "ImageIO decodes the plot");
+        assertTrue(plot.getWidth() >= 800 && plot.getHeight() >= 500, () -> plot.getWidth() + "x" + plot.getHeight());
 
         // Every member took part in the election and agreed on the leader the summary names.
         final List<Long> pids = new ArrayList<>();

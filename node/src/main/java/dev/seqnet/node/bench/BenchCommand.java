@@ -3,6 +3,7 @@ package dev.seqnet.node.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seqnet.bench.PercentilePlot;
 import dev.seqnet.chain.Hex;
 import dev.seqnet.node.cli.RpcClient;
 import org.HdrHistogram.Histogram;
@@ -445,7 +446,7 @@ public final class BenchCommand implements Callable<Integer>
         final Path hlog = outDir.resolve("latency.hlog");
         final Path percentiles = outDir.resolve("percentiles.txt");
         final Path summaryFile = outDir.resolve("summary.json");
-        PercentilePlot.write(png, title, curves);
+        PercentilePlot.write(png, title, "submit \u2192 finalized", curves);
         try (PrintStream ps = new PrintStream(Files.newOutputStream(percentiles), false, StandardCharsets.UTF_8))
         {
             ps.println("# submit -> finalized latency (ms), from each transaction's scheduled send time; " + number(r.rate()) + " tx/s");

@@ -1,4 +1,4 @@
-package dev.seqnet.node.bench;
+package dev.seqnet.bench;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
@@ -23,11 +23,12 @@ import java.util.List;
  * up the side, percentile along a log axis of {@code 1 / (1 − p)}, so 90%, 99%, 99.9% … are evenly
  * spaced and the tail gets as much room as the median. The axis is drawn as a linear axis over
  * {@code log10(1 / (1 − p))} because XChart ignores its logarithmic mode once tick labels are custom.
+ * {@code sequencer bench} and the Raft baseline draw with it, so their plots can be laid side by side.
  */
-final class PercentilePlot
+public final class PercentilePlot
 {
     /** One curve: a legend name and a histogram of latencies in microseconds. */
-    record Curve(String name, Histogram micros)
+    public record Curve(String name, Histogram micros)
     {
     }
 
@@ -39,12 +40,17 @@ final class PercentilePlot
     {
     }
 
-    /** Writes {@code png} with one line per curve; empty histograms are left out. */
-    static void write(final Path png, final String title, final List<Curve> curves) throws IOException
+    /**
+     * Writes {@code png} with one line per curve; empty histograms are left out.
+     *
+     * @param what the latency measured, for the y axis: "submit → finalized", "send → echo".
+     */
+    public static void write(final Path png, final String title, final String what, final List<Curve> curves)
+        throws IOException
     {
         System.setProperty("java.awt.headless", "true");
         final XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-            .xAxisTitle("percentile").yAxisTitle("submit \u2192 finalized latency (ms)").build();
+            .xAxisTitle("percentile").yAxisTitle(what + " latency (ms)").build();
         final Styler styler = chart.getStyler();
         chart.getStyler().setxAxisTickLabelsFormattingFunction(PercentilePlot::percentileLabel);
         chart.getStyler().setYAxisMin(0.0);
@@ -79,7 +85,7 @@ final class PercentilePlot
             // A failed step can sit a thousand times above a sustained one: only a log scale shows both.
             chart.getStyler().setYAxisLogarithmic(true);
             chart.getStyler().setYAxisMin(null);
-            chart.setYAxisTitle("submit \u2192 finalized latency (ms, log scale)");
+            chart.setYAxisTitle(what + " latency (ms, log scale)");
         }
         // End the axis at the next decade so its last tick (e.g. 99.99%) is labelled.
         chart.getStyler().setXAxisMax(Math.ceil(maxX));

@@ -1,13 +1,19 @@
-package dev.seqnet.node.bench;
+package dev.seqnet.bench;
 
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The percentile curve's coordinates and the axis labels of the plot. */
@@ -53,6 +59,44 @@ class PercentilePlotTest
         slow.recordValue(25_000);
         assertTrue(PercentilePlot.spansDecades(List.of(new PercentilePlot.Curve("a", fast), new PercentilePlot.Curve("b", slow))));
         assertFalse(PercentilePlot.spansDecades(List.of(new PercentilePlot.Curve("a", fast), new PercentilePlot.Curve("empty", new Histogram(3)))));
+    }
+
+    @Test
+    void writesAPngWithOneCurvePerNonEmptyHistogram(@TempDir final Path dir) throws Exception
+    {
+        final Histogram a = new Histogram(3);
+        final Histogram b = new Histogram(3);
+        for (int v = 1; v <= 1_000; v++)
+        {
+            a.recordValue(v);
+            b.recordValue(3 * v);
+        }
+        final Path png = dir.resolve("sub/latency.png");
+        PercentilePlot.write(png, "two curves", "send \u2192 echo",
+            List.of(new PercentilePlot.Curve("a", a), new PercentilePlot.Curve("b", b), new PercentilePlot.Curve("empty", new Histogram(3))));
+        final BufferedImage image = ImageIO.read(png.toFile());
+        assertNotNull(image, "ImageIO decodes the plot");
+        assertEquals(1000, image.getWidth());
+        assertEquals(660, image.getHeight());
+        // Both curves' colours are drawn, so neither line was dropped.
+        assertTrue(hasColour(image, 0x1f77b4), "first curve drawn");
+        assertTrue(hasColour(image, 0xd62728), "second curve drawn");
+        assertFalse(hasColour(image, 0x2ca02c), "an empty histogram draws no curve");
+    }
+
+    private static boolean hasColour(final BufferedImage image, final int rgb)
+    {
+        for (int y = 0; y < image.getHeight(); y++)
+        {
+            for (int x = 0; x < image.getWidth(); x++)
+            {
+                if ((image.getRGB(x, y) & 0xFFFFFF) == rgb)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Test
