@@ -190,6 +190,7 @@ public final class SequencerNode implements AutoCloseable
             consensusRecovery = new ConsensusRecovery().scan(reader);
         }
         final L2Block head = recovery.head();
+        final dev.seqnet.consensus.core.RecoveredState recovered = consensusRecovery.state(head);
         // Shared by the recovery threads and the core's signer: a certificate's signatures that were already
         // checked as votes, or are this member's own, are not checked again (VerifiedSignatures' Javadoc).
         final dev.seqnet.consensus.VerifiedSignatures verified =
@@ -201,7 +202,7 @@ public final class SequencerNode implements AutoCloseable
                 final byte[] signature = key.sign(digest);
                 verified.record(signature, digest, ownPublicKey);
                 return signature;
-            }, consensusRecovery.state(head));
+            }, recovered);
         driver = dev.seqnet.transport.MediaDriverLauncher.launch(new dev.seqnet.transport.MediaDriverLauncher.Context()
             .aeronDirectoryName(config.aeronDirectory().toString())
             .profile(config.driverProfile())
@@ -226,7 +227,7 @@ public final class SequencerNode implements AutoCloseable
         return new NetworkCore(new NetworkCore.Parts(self, genesis.chainId, key, members, genesis.signingDomain(),
             genesis.l1FeeRateValue(), genesis.timestamp, consensusCore, core, mempool, ledger, head, journal, view, transport,
             2 * config.mempool.globalSlots, params.leaderTimeoutNs(), consensusRecovery.finalized(),
-            consensusRecovery.evidence())).trace(trace).heldCertificates(held).inbound(inbound).verifiedSignatures(verified);
+            consensusRecovery.evidence(), consensusRecovery.bodies(recovered.finalizedView()))).trace(trace).heldCertificates(held).inbound(inbound).verifiedSignatures(verified);
     }
 
     public int rpcPort()

@@ -68,6 +68,9 @@ public final class FrameLimits
     public static final int EVIDENCE =
         HEADER + EvidenceEncoder.BLOCK_LENGTH + 2 * (FrameReader.VAR_DATA_HEADER_LENGTH + PROPOSAL);
 
+    /** 4 MiB, like the block-sized responses: a block of 10,000,000 gas holds well under 1 MB of transactions. */
+    public static final int PROPOSAL_BODY = LARGE;
+
     private FrameLimits()
     {
     }
@@ -94,6 +97,7 @@ public final class FrameLimits
             case Templates.FINALIZED_BLOCK: return FINALIZED_BLOCK;
             case Templates.CERTIFICATE_RECORD: return CERTIFICATE_RECORD;
             case Templates.EVIDENCE: return EVIDENCE;
+            case Templates.PROPOSAL_BODY: return PROPOSAL_BODY;
             default: return -1;
         }
     }

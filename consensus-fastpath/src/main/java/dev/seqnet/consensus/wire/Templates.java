@@ -8,6 +8,7 @@ import dev.seqnet.codecs.CertificateRequestDecoder;
 import dev.seqnet.codecs.EvidenceDecoder;
 import dev.seqnet.codecs.FinalizedBlockDecoder;
 import dev.seqnet.codecs.OwnVoteDecoder;
+import dev.seqnet.codecs.ProposalBodyDecoder;
 import dev.seqnet.codecs.ProposalDecoder;
 import dev.seqnet.codecs.StatusDecoder;
 import dev.seqnet.codecs.StatusRequestDecoder;
@@ -38,6 +39,7 @@ public final class Templates
     public static final int FINALIZED_BLOCK = FinalizedBlockDecoder.TEMPLATE_ID;
     public static final int CERTIFICATE_RECORD = CertificateRecordDecoder.TEMPLATE_ID;
     public static final int EVIDENCE = EvidenceDecoder.TEMPLATE_ID;
+    public static final int PROPOSAL_BODY = ProposalBodyDecoder.TEMPLATE_ID;
 
     private Templates()
     {

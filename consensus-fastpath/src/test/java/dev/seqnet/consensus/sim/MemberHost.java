@@ -73,6 +73,8 @@ final class MemberHost
     private final long[] timerGeneration = new long[TimerKind.values().length];
     private final Set<Hash32> known = new HashSet<>();
     private final Map<Hash32, Proposal> proposals = new HashMap<>();
+    /** The block whose body was journaled last (the leader's Notarize follows its Proposal). */
+    private Hash32 lastBody;
     private final TreeSet<ModelTx> pool = new TreeSet<>();
     private final Set<Hash32> abandoned = new HashSet<>();
     private final Map<Hash32, List<Runnable>> waiting = new HashMap<>();
@@ -136,8 +138,30 @@ final class MemberHost
                 }
             }
         }
+        // §8.2: the journaled bodies of proposals this member proposed or notarized, above its finalized head.
+        final List<Proposal> bodies = journal.recoverBodies();
+        for (final Proposal p : bodies)
+        {
+            known.add(p.blockHash());
+            proposals.putIfAbsent(p.blockHash(), p);
+        }
         core = sim.newCore(index, journal.recover());
         input(new Input.Start(sim.now()));
+        // The core learns them again (R3 records the block; its restored own votes keep it from voting
+        // twice), so it can deliver them once a finalization arrives; an own proposal of the view it
+        // restarts in goes out again unchanged.
+        for (final Proposal p : bodies)
+        {
+            if (!up)
+            {
+                return;
+            }
+            deliverToCore(p, sim.isByzantine(p.leader()));
+            if (up && p.leader() == index && p.view() == core.view())
+            {
+                broadcast(p);
+            }
+        }
         if (incarnation > 0)
         {
             startSync();
@@ -184,6 +208,8 @@ final class MemberHost
         incarnation++;
         syncing = false;
         waiting.clear();
+        proposals.clear(); // process memory: what survives is in the journal (SimJournal.bodies)
+        lastBody = null;
         sim.crashed(this);
     }
 
@@ -233,6 +259,9 @@ final class MemberHost
     {
         if (c instanceof Command.PersistThenBroadcast p)
         {
+            // §8.1: the body of the proposal first, so a crash before the vote's append leaves a body
+            // without its vote (recovery must ignore it) rather than nothing.
+            journalBody(p.message());
             if (armed == CrashPoint.BEFORE_APPEND)
             {
                 crashNow();
@@ -349,6 +378,32 @@ final class MemberHost
         else if (c instanceof Command.StartSync)
         {
             startSync();
+        }
+    }
+
+    /**
+     * Appends the body of the block an own {@code Proposal} or {@code Notarize} is about, once: the
+     * leader's {@code Notarize} follows its {@code Proposal} of the same block.
+     */
+    private void journalBody(final ConsensusMessage m)
+    {
+        final Proposal body;
+        if (m instanceof Proposal prop)
+        {
+            body = prop;
+        }
+        else if (m instanceof Vote v && v.kind() == MessageKind.NOTARIZE)
+        {
+            body = proposals.get(v.blockHash());
+        }
+        else
+        {
+            return;
+        }
+        if (body != null && !body.blockHash().equals(lastBody))
+        {
+            journal.bodies.add(body);
+            lastBody = body.blockHash();
         }
     }
 

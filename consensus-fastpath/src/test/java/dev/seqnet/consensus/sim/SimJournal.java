@@ -2,9 +2,11 @@ package dev.seqnet.consensus.sim;
 
 import dev.seqnet.chain.Hash32;
 import dev.seqnet.consensus.Certificate;
+import dev.seqnet.consensus.MessageKind;
 import dev.seqnet.consensus.core.FinalizedBlock;
 import dev.seqnet.consensus.core.OwnVote;
 import dev.seqnet.consensus.core.RecoveredState;
+import dev.seqnet.consensus.message.Proposal;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,8 +14,10 @@ import java.util.List;
 
 /**
  * A member's in-memory journal, which survives simulated crashes (PROTOCOL.md §8): own signed
- * messages (appended before they are sent), certificates, finalized blocks and the transactions
- * this member acknowledged. {@link #recover} rebuilds the core's {@link RecoveredState} as §8.2 does.
+ * messages (appended before they are sent), the bodies of the proposals this member proposed or
+ * notarized (appended before the own message on them), certificates, finalized blocks and the
+ * transactions this member acknowledged. {@link #recover} rebuilds the core's {@link RecoveredState}
+ * and {@link #recoverBodies} the proposals to hold again, as §8.2 does.
  */
 final class SimJournal
 {
@@ -21,6 +25,8 @@ final class SimJournal
     static final int RECOVERED_CERTIFICATES = 16;
 
     final List<OwnVote> ownVotes = new ArrayList<>();
+    /** {@code ProposalBody}: in the simulator the signed proposal carries its whole block (ModelApp holds the transactions). */
+    final List<Proposal> bodies = new ArrayList<>();
     final List<Certificate> certificates = new ArrayList<>();
     final List<FinalizedBlock> finalized = new ArrayList<>();
     final List<ModelTx> admitted = new ArrayList<>();
@@ -56,6 +62,36 @@ final class SimJournal
             }
         }
         certificates.add(c);
+    }
+
+    /**
+     * §8.2: the journaled bodies above the finalized head that an own record names: its {@code PROPOSAL}
+     * of that view and block, or a {@code NOTARIZE} of that block (two views may hold byte-identical
+     * blocks). A body is appended just before that record, so one without it
+     * was cut off by a crash: never sent, and for an own proposal never to be sent (the restarted leader
+     * does not know it proposed and may propose another block in that view).
+     */
+    List<Proposal> recoverBodies()
+    {
+        final long fv = finalizedView();
+        final List<Proposal> out = new ArrayList<>();
+        for (final Proposal p : bodies)
+        {
+            if (p.view() <= fv)
+            {
+                continue;
+            }
+            for (final OwnVote v : ownVotes)
+            {
+                if (v.blockHash().equals(p.blockHash()) &&
+                    (v.kind() == MessageKind.PROPOSAL ? v.view() == p.view() : v.kind() == MessageKind.NOTARIZE))
+                {
+                    out.add(p);
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     /** §8.2: finalized head, own votes above it, and the highest-view certificates above it. */

@@ -801,7 +801,8 @@ final class Simulation
     /** The one-line command that replays {@code seed}. */
     static String reproduce(final long seed, final int n)
     {
-        return "mvn -q -B -o -pl consensus-fastpath test -Dtest=SimulationTest#replay -Dsim.seed=" + seed + " -Dsim.n=" + n +
-            " -Dsim.trace=true";
+        // -am builds the schema's codecs from this tree: the copy in ~/.m2 may predate a schema change.
+        return "mvn -q -B -o -pl consensus-fastpath -am test -Dtest=SimulationTest#replay -Dsurefire.failIfNoSpecifiedTests=false" +
+            " -Dsim.seed=" + seed + " -Dsim.n=" + n + " -Dsim.trace=true";
     }
 }

@@ -100,13 +100,15 @@ class SimulationTest
 
     /**
      * Seeds outside the CI sweep that once failed, kept green: 102 (I8 blamed a transaction stuck behind
-     * a nonce lost with the member left down) and 5392 (restarted members could not show their finalized
-     * head's certificate to a member one view behind; found by a 1,000-seed soak from 5001).
+     * a nonce lost with the member left down), 5392 (restarted members could not show their finalized
+     * head's certificate to a member one view behind; found by a 1,000-seed soak from 5001) and 5642
+     * (every member that held the body of a finalized block crashed before delivering it, and no one
+     * could serve it: bodies are now journaled before the Notarize on them; same soak).
      */
     @Test
     void seedsThatFoundBugs()
     {
-        for (final long seed : new long[] {102, 5392})
+        for (final long seed : new long[] {102, 5392, 5642})
         {
             final Simulation.Result r = run(seed, 4, false);
             assertTrue(r.ok(), () -> "seed " + seed + ": " + r.failure() + "\nreproduce: " + Simulation.reproduce(seed, 4));

@@ -1,5 +1,6 @@
 package dev.seqnet.consensus.wire;
 
+import dev.seqnet.chain.Address;
 import dev.seqnet.chain.Hash32;
 import dev.seqnet.chain.block.L2Header;
 import dev.seqnet.consensus.Certificate;
@@ -61,6 +62,19 @@ final class Samples
         return txs;
     }
 
+    static List<Address> senders(final int count)
+    {
+        final List<Address> senders = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            final byte[] a = new byte[Address.LENGTH];
+            a[0] = (byte)(i + 1);
+            a[19] = (byte)(0xA0 + i);
+            senders.add(Address.of(a));
+        }
+        return senders;
+    }
+
     L2Header header(final long height)
     {
         return new L2Header(height, WireFixtures.hash("prev-" + height).bytes(), WireFixtures.hash("state-" + height).bytes(),
@@ -104,6 +118,8 @@ final class Samples
             f.vote(MessageKind.NOTARIZE, 2, 5, b5), f.vote(MessageKind.NOTARIZE, 2, 5, b6))));
         m.put("proposalEvidence", new EvidenceRecord(8, new Evidence(EvidenceKind.DOUBLE_PROPOSAL, 0, 5,
             f.proposal(5, 3, 2), f.proposal(5, 4, 1))));
+        m.put("proposalBody", new ProposalBody(f.proposal(5, 3, 3), txs(100, 101, 102), senders(3)));
+        m.put("emptyProposalBody", new ProposalBody(f.proposal(6, 5, 0), List.of(), List.of()));
         return m;
     }
 }

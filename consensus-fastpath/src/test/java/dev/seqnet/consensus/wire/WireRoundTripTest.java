@@ -12,6 +12,7 @@ import dev.seqnet.consensus.message.Vote;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -120,9 +121,56 @@ class WireRoundTripTest
                 assertSameMessage(a.evidence().first(), b.evidence().first(), e.getKey());
                 assertSameMessage(a.evidence().second(), b.evidence().second(), e.getKey());
             }
+            if (e.getValue() instanceof ProposalBody)
+            {
+                final ProposalBody a = (ProposalBody)e.getValue();
+                final ProposalBody b = (ProposalBody)d.value();
+                assertSameMessage(a.proposal(), b.proposal(), e.getKey());
+                assertEquals(a.senders(), b.senders(), e.getKey());
+                assertEquals(a.txs().size(), b.txs().size(), e.getKey());
+                for (int i = 0; i < a.txs().size(); i++)
+                {
+                    assertArrayEquals(a.txs().get(i), b.txs().get(i), e.getKey() + " tx " + i);
+                }
+            }
         }
         final byte[] indirect = journal.encode(samples.journal().get("finalizedIndirect"));
         assertNull(((FinalizedBlock)journal.decode(new UnsafeBuffer(indirect), 0, indirect.length).value()).certificate());
+    }
+
+    /**
+     * The host writes a body from its executed {@code L2Block} (allocation-free): the same bytes as from
+     * the {@link ProposalBody} value, and it refuses a block that is not the proposal's.
+     */
+    @Test
+    void proposalBodyFromTheExecutedBlockIsTheSameRecord()
+    {
+        final ProposalBody body = (ProposalBody)samples.journal().get("proposalBody");
+        final dev.seqnet.consensus.message.BlockCandidate c = body.proposal().block();
+        final dev.seqnet.chain.block.L2Block block = new dev.seqnet.chain.block.L2Block(
+            new dev.seqnet.chain.block.L2Header(c.height(), c.parentHash().bytes(), c.stateRoot().bytes(),
+                java.math.BigInteger.ONE, c.txMerkleRoot().bytes(), c.timestamp()),
+            c.blockHash().bytes(), c.headerSignature(), c.gasUsed(), c.baseFee(), body.txs(), body.senders());
+        final org.agrona.ExpandableArrayBuffer buffer = new org.agrona.ExpandableArrayBuffer(64);
+        final int length = journal.encodeProposalBody(body.proposal(), block, buffer, 0);
+        final byte[] fromBlock = new byte[length];
+        buffer.getBytes(0, fromBlock);
+        assertArrayEquals(journal.encode(body), fromBlock);
+
+        final dev.seqnet.chain.block.L2Block other = new dev.seqnet.chain.block.L2Block(block.header(),
+            WireFixtures.hash("other").bytes(), c.headerSignature(), c.gasUsed(), c.baseFee(), body.txs(), body.senders());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> journal.encodeProposalBody(body.proposal(), other, buffer, 0));
+        // A body whose transactions do not match the proposal's hashes in number does not decode: the
+        // group of a two-transaction body followed by a proposal without hashes.
+        final byte[] twoFrame = journal.encode(new ProposalBody(samples.f.proposal(5, 3, 2), Samples.txs(5, 6), Samples.senders(2)));
+        final byte[] none = new ConsensusCodec().encode(samples.f.proposal(5, 3, 0));
+        final int at = twoFrame.length - ConsensusCodec.proposalLength(2) - 4;
+        final byte[] spliced = java.util.Arrays.copyOf(twoFrame, at + 4 + none.length);
+        new UnsafeBuffer(spliced).putInt(at, none.length, java.nio.ByteOrder.LITTLE_ENDIAN);
+        System.arraycopy(none, 0, spliced, at + 4, none.length);
+        assertEquals(DropReason.MALFORMED, journal.decode(new UnsafeBuffer(spliced), 0, spliced.length).drop());
+        assertTrue(journal.decode(new UnsafeBuffer(twoFrame), 0, twoFrame.length).isOk());
     }
 
     /** Pins the Vote layout byte for byte against PROTOCOL.md §3.3 / §3.6, independently of the codecs. */

@@ -66,7 +66,8 @@ public final class ReplayCommand implements Callable<Integer>
             if (paths[0] + paths[1] + paths[2] > 0)
             {
                 System.out.printf("consensus: %d fast, %d slow, %d indirect finalizations (certificates verified); " +
-                    "%d own votes, %d evidence records%n", paths[0], paths[1], paths[2], replayer.ownVotes(), replayer.evidence());
+                    "%d own votes, %d proposal bodies, %d evidence records%n", paths[0], paths[1], paths[2], replayer.ownVotes(),
+                    replayer.proposalBodies(), replayer.evidence());
             }
             return 0;
         }

@@ -43,9 +43,12 @@ public final class JournalScanner
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final AdmittedTxDecoder admittedDecoder = new AdmittedTxDecoder();
     private final DroppedTxDecoder droppedDecoder = new DroppedTxDecoder();
-    /** Consensus records (own votes, finalized-block metadata, certificates, evidence: PROTOCOL.md §8) use ids 10–33. */
+    /**
+     * Consensus records (own votes, finalized-block metadata, certificates, evidence, proposal bodies:
+     * PROTOCOL.md §8) use ids 10–34.
+     */
     static final int FIRST_CONSENSUS_TEMPLATE = 10;
-    static final int LAST_CONSENSUS_TEMPLATE = 33;
+    static final int LAST_CONSENSUS_TEMPLATE = 34;
 
     private final BlockCodec blockCodec = new BlockCodec();
     private final byte[] hash = new byte[32];

@@ -2,12 +2,14 @@ package dev.seqnet.node.network;
 
 import dev.seqnet.chain.Hash32;
 import dev.seqnet.consensus.Certificate;
+import dev.seqnet.consensus.MessageKind;
 import dev.seqnet.consensus.core.FinalizedBlock;
 import dev.seqnet.consensus.core.OwnVote;
 import dev.seqnet.consensus.core.RecoveredState;
 import dev.seqnet.consensus.wire.Decoded;
 import dev.seqnet.consensus.wire.JournalCodec;
 import dev.seqnet.consensus.wire.OwnVoteRecord;
+import dev.seqnet.consensus.wire.ProposalBody;
 import dev.seqnet.consensus.wire.Templates;
 import dev.seqnet.journal.JournalCorruptException;
 import dev.seqnet.journal.JournalReader;
@@ -20,9 +22,10 @@ import java.util.List;
 
 /**
  * Reads a member's consensus records back from its journal (PROTOCOL.md §8.2): every own vote, the
- * certificates that moved it between views, and the metadata of each finalized block. The result is
- * the core's {@link RecoveredState}: a restarted member never signs what conflicts with a vote it
- * may already have sent.
+ * certificates that moved it between views, the metadata of each finalized block and the bodies of
+ * the blocks it proposed or notarized. The result is the core's {@link RecoveredState}: a restarted
+ * member never signs what conflicts with a vote it may already have sent; and, from {@link #bodies},
+ * the non-final blocks it can serve to peers and deliver itself once they are finalized.
  */
 public final class ConsensusRecovery implements JournalScanner.Visitor
 {
@@ -31,6 +34,7 @@ public final class ConsensusRecovery implements JournalScanner.Visitor
     private final List<Certificate> certificates = new ArrayList<>();
     private final List<FinalizedBlock> finalized = new ArrayList<>();
     private final List<dev.seqnet.node.consensus.EvidenceRecord> evidence = new ArrayList<>();
+    private final List<ProposalBody> bodies = new ArrayList<>();
     private final dev.seqnet.consensus.wire.ConsensusCodec consensusCodec = new dev.seqnet.consensus.wire.ConsensusCodec();
 
     /** Scans the whole journal. */
@@ -57,11 +61,18 @@ public final class ConsensusRecovery implements JournalScanner.Visitor
         }
         else if (templateId == Templates.FINALIZED_BLOCK)
         {
-            finalized.add(ok(codec.decodeFinalizedBlock(buffer, offset, length), index));
+            final FinalizedBlock fb = ok(codec.decodeFinalizedBlock(buffer, offset, length), index);
+            finalized.add(fb);
+            // Only bodies above the finalized head matter after a restart: keep the scan's memory to those.
+            bodies.removeIf(b -> b.proposal().view() <= fb.view());
         }
         else if (templateId == Templates.CERTIFICATE_RECORD)
         {
             certificates.add(ok(codec.decodeCertificateRecord(buffer, offset, length), index));
+        }
+        else if (templateId == Templates.PROPOSAL_BODY)
+        {
+            bodies.add(ok(codec.decodeProposalBody(buffer, offset, length), index));
         }
         else if (templateId == Templates.EVIDENCE)
         {
@@ -90,6 +101,39 @@ public final class ConsensusRecovery implements JournalScanner.Visitor
     public List<dev.seqnet.node.consensus.EvidenceRecord> evidence()
     {
         return evidence;
+    }
+
+    /**
+     * The journaled proposal bodies to hold again after a restart (§8.2): those of views above
+     * {@code finalizedView} that an own record names — its {@code PROPOSAL} of that view and block, or a
+     * {@code NOTARIZE} of that block (two views may propose byte-identical blocks). A body is appended
+     * just before that record, so one without it was cut off by a crash: it was never sent, and the
+     * restarted leader, not knowing it proposed, may propose another block in that view; serving the
+     * cut-off proposal would then be an equivocation. In journal order, one per block.
+     */
+    public List<ProposalBody> bodies(final long finalizedView)
+    {
+        final List<ProposalBody> out = new ArrayList<>();
+        final java.util.HashSet<Hash32> seen = new java.util.HashSet<>();
+        for (final ProposalBody body : bodies)
+        {
+            final var p = body.proposal();
+            if (p.view() <= finalizedView || seen.contains(p.blockHash()))
+            {
+                continue;
+            }
+            for (final OwnVote v : ownVotes)
+            {
+                if (v.blockHash().equals(p.blockHash()) &&
+                    (v.kind() == MessageKind.PROPOSAL ? v.view() == p.view() : v.kind() == MessageKind.NOTARIZE))
+                {
+                    out.add(body);
+                    seen.add(p.blockHash());
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     /** The core's restart state, given the head that block recovery rebuilt. */

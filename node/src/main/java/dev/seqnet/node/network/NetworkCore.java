@@ -32,7 +32,7 @@ import dev.seqnet.consensus.wire.BlockRequest;
 import dev.seqnet.consensus.wire.BlockResponse;
 import dev.seqnet.consensus.wire.ConsensusCodec;
 import dev.seqnet.consensus.wire.JournalCodec;
-import dev.seqnet.consensus.wire.OwnVoteRecord;
+import dev.seqnet.consensus.wire.ProposalBody;
 import dev.seqnet.consensus.wire.SupportCodec;
 import dev.seqnet.consensus.wire.SupportMessage;
 import dev.seqnet.consensus.wire.SyncRequest;
@@ -118,6 +118,12 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     private final ArrayDeque<FinalizedBlock> undelivered = new ArrayDeque<>();
     private boolean draining;
     private final HashMap<Hash32, Proposal> proposals = new HashMap<>();
+    /** Own Proposal/Notarize: body, then OwnVote, then send (§8.1). */
+    private final OwnVoteJournal ownVotes;
+    /** Transactions of the bodies read back on restart, by block: the TxStore may not hold them. */
+    private final HashMap<Hash32, List<EthTransaction>> recoveredTxs = new HashMap<>();
+    /** Fed to the core after Start: the non-final blocks this member proposed or notarized before it stopped. */
+    private final List<Proposal> recoveredProposals = new ArrayList<>();
     /** Per {@link TimerKind}: when it fires, {@code Long.MAX_VALUE} while not armed. */
     private final long[] timerDeadline = unarmedTimers();
     private final long[] timerView = new long[TIMER_KINDS.length];
@@ -144,12 +150,16 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     /** An input changed the core since {@link #status} was taken; the next tick takes it again. */
     private boolean statusStale;
 
-    /** Everything a member's host needs; built by the node from config, genesis and recovery. */
+    /**
+     * Everything a member's host needs; built by the node from config, genesis and recovery.
+     * {@code recoveredBodies} are the journaled bodies of non-final blocks this member proposed or
+     * notarized ({@link ConsensusRecovery#bodies}).
+     */
     public record Parts(
         int self, long chainId, SequencerKey key, MemberSet members, SigningDomain domain, BigInteger l1FeeRate, long genesisTimestamp,
         ConsensusCore core, SequencerCore admission, Mempool mempool, NativeLedger ledger, L2Block head, Journal journal,
         ChainView view, Transport transport, int txStoreCapacity, long leaderTimeoutNs, List<FinalizedBlock> recoveredFinalized,
-        List<EvidenceRecord> recoveredEvidence)
+        List<EvidenceRecord> recoveredEvidence, List<ProposalBody> recoveredBodies)
     {
     }
 
@@ -189,8 +199,38 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             txStore.add(tx);
         }
         evidence.addAll(p.recoveredEvidence());
+        for (final ProposalBody body : p.recoveredBodies())
+        {
+            recoverBody(body);
+        }
+        this.ownVotes = new OwnVoteJournal(journal, proposals::get, chain::block, this::broadcast);
         evidenceSeq = p.recoveredEvidence().isEmpty() ? 0 : p.recoveredEvidence().get(p.recoveredEvidence().size() - 1).seq() + 1;
         this.status = core.status();
+    }
+
+    /**
+     * Holds a journaled body again (§8.2): its proposal for BlockRequests and execution, its
+     * transactions (senders as recovered when it was verified) for when the TxStore lacks them.
+     */
+    private void recoverBody(final ProposalBody body)
+    {
+        final Proposal p = body.proposal();
+        final List<EthTransaction> txs = new ArrayList<>(body.txs().size());
+        try
+        {
+            for (int i = 0; i < body.txs().size(); i++)
+            {
+                txs.add(trustedDecoder.decodeTrusted(body.txs().get(i), body.senders().get(i)));
+            }
+        }
+        catch (final dev.seqnet.chain.tx.TxDecodeException e)
+        {
+            LOG.log(System.Logger.Level.WARNING, "journaled body of view " + p.view() + " does not decode, left out: " + e.getMessage());
+            return;
+        }
+        proposals.putIfAbsent(p.blockHash(), p);
+        recoveredTxs.put(p.blockHash(), txs);
+        recoveredProposals.add(p);
     }
 
     /**
@@ -252,6 +292,18 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     public void start()
     {
         feed(new Input.Start(System.nanoTime()));
+        // The core learns the journaled non-final blocks again (R3 records them; its restored own votes
+        // keep it from voting twice), so it delivers them when a finalization arrives; an own proposal
+        // of the view it restarts in goes out again unchanged (§8.2).
+        for (final Proposal p : recoveredProposals)
+        {
+            feed(new Input.MessageReceived(System.nanoTime(), p));
+            if (p.leader() == self && p.view() == core.view())
+            {
+                broadcast(p);
+            }
+        }
+        recoveredProposals.clear();
         // Re-stream own admitted, non-final transactions so every leader holds them after a restart (§8.2).
         for (final EthTransaction tx : mempool.snapshot())
         {
@@ -436,9 +488,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
                 {
                     flushOutgoing(); // own transactions precede own proposals on the same publication (§9)
                 }
-                final int length = journalCodec.encodeOwnVote(new OwnVoteRecord(c.record(), System.nanoTime()), journalBuffer, 0);
-                journal.append(journalBuffer, 0, length);
-                broadcast(c.message());
+                ownVotes.persistThenBroadcast(c.record(), c.message(), System.nanoTime());
             }
             else if (command instanceof Command.Broadcast c)
             {
@@ -466,9 +516,13 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             }
             else if (command instanceof Command.FetchBlock c)
             {
-                for (int i = 0; i < Math.min(2, c.from().length); i++)
+                for (int i = 0, sent = 0; i < c.from().length && sent < 2; i++)
                 {
-                    sendSupport(c.from()[i], new BlockRequest(self, c.view(), c.blockHash()));
+                    if (c.from()[i] != self)
+                    {
+                        sendSupport(c.from()[i], new BlockRequest(self, c.view(), c.blockHash()));
+                        sent++;
+                    }
                 }
             }
             else if (command instanceof Command.RequestCertificates c)
@@ -491,6 +545,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             else if (command instanceof Command.Abandon c)
             {
                 chain.abandon(c.blockHash());
+                recoveredTxs.remove(c.blockHash());
             }
             else if (command instanceof Command.SetTimer c)
             {
@@ -776,6 +831,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         }
     }
 
+    /** The block's transactions from the TxStore, else from its journaled body; null while any is missing. */
     private List<EthTransaction> resolve(final BlockCandidate b)
     {
         final List<EthTransaction> txs = new ArrayList<>(b.txHashes().size());
@@ -784,7 +840,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             final EthTransaction tx = txStore.get(h);
             if (tx == null)
             {
-                return null;
+                return recoveredTxs.get(b.blockHash());
             }
             txs.add(tx);
         }
@@ -921,6 +977,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             txStore.remove(Hash32.wrap(tx.hash()));
         }
         proposals.remove(fb.blockHash());
+        recoveredTxs.remove(fb.blockHash());
         finalizedByHeight.put(fb.height(), fb);
         admission.publish(block, txs, true);
         if (trace != null)

@@ -45,6 +45,7 @@ public final class Replayer implements JournalScanner.Visitor
     private final dev.seqnet.consensus.FinalityVerifier finality;
     private final long[] paths = new long[3];
     private long ownVotes;
+    private long proposalBodies;
     private long evidence;
     private L2Block head;
     private long blocks;
@@ -137,6 +138,17 @@ public final class Replayer implements JournalScanner.Visitor
             evidence++;
             return;
         }
+        if (templateId == dev.seqnet.consensus.wire.Templates.PROPOSAL_BODY)
+        {
+            // Bodies of blocks this member proposed or notarized (§8.1), finalized or not: a finalized
+            // one is replayed from its L2Block entry, so the body is only checked to decode and counted.
+            if (!journalCodec.decodeProposalBody(buffer, offset, length).isOk())
+            {
+                throw new dev.seqnet.journal.JournalCorruptException(index, null, "undecodable proposal-body record");
+            }
+            proposalBodies++;
+            return;
+        }
         if (templateId != dev.seqnet.consensus.wire.Templates.FINALIZED_BLOCK)
         {
             return;
@@ -201,6 +213,12 @@ public final class Replayer implements JournalScanner.Visitor
     public long evidence()
     {
         return evidence;
+    }
+
+    /** {@code ProposalBody} records in the journal (bodies journaled before an own Proposal or Notarize). */
+    public long proposalBodies()
+    {
+        return proposalBodies;
     }
 
     /** Null when some genesis member's key verifies the block (single-member: member 0). */

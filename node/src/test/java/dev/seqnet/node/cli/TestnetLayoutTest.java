@@ -190,6 +190,9 @@ class TestnetLayoutTest
         {
             final Object[] replay = run("replay", "--dir", TestnetLayout.configPath(dir, i).getParent().toString());
             assertEquals(0, replay[0], (String)replay[1]);
+            // Every member voted Notarize on blocks, so each journaled their bodies first (PROTOCOL.md §8.1).
+            assertTrue(java.util.regex.Pattern.compile("own votes, [1-9][0-9]* proposal bodies").matcher((String)replay[1]).find(),
+                (String)replay[1]);
         }
     }
 
