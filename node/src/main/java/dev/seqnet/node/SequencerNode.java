@@ -123,7 +123,8 @@ public final class SequencerNode implements AutoCloseable
         final int cores = Runtime.getRuntime().availableProcessors();
         final IngressPipeline.Context pipelineCtx = new IngressPipeline.Context()
             .ringSize(config.ingress.ringSize)
-            .recoveryThreads(config.ingress.recoveryThreads > 0 ? config.ingress.recoveryThreads : Math.max(1, cores - 1))
+            .recoveryThreads(config.ingress.inlineRecovery ? 0
+                : config.ingress.recoveryThreads > 0 ? config.ingress.recoveryThreads : Math.max(1, cores - 1))
             .waitStrategy(config.ingress.waitStrategy)
             .tickIntervalMs(config.ingress.tickIntervalMs);
         final dev.seqnet.node.consensus.ConsensusView consensus;

@@ -85,24 +85,29 @@ public final class IngressPipeline implements AutoCloseable
         final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder();
 
         final int shards = ctx.recoveryThreads();
-        final SequenceBarrier recoveryBarrier = ring.newBarrier();
         recoveryProcessors = new ArrayList<>(shards);
-        final Sequence[] recoverySequences = new Sequence[shards];
-        for (int i = 0; i < shards; i++)
+        final SequencerHandler sequencerHandler = new SequencerHandler(stage, ctx.clock(), counters, faults, tickPending);
+        if (0 == shards)
         {
-            final BatchEventProcessor<IngressEvent> processor =
-                builder.build(ring, recoveryBarrier, new RecoveryHandler(i, shards, recovery, ctx.frameRecovery(), faults, waitStrategy));
-            processor.setExceptionHandler(faults);
-            recoveryProcessors.add(processor);
-            recoverySequences[i] = processor.getSequence();
+            // Inline: one thread recovers and sequences each slot, no hand-off between stage threads.
+            final RecoveryHandler inlineRecovery = new RecoveryHandler(0, 1, recovery, ctx.frameRecovery(), faults, waitStrategy);
+            sequencerProcessor = builder.build(ring, ring.newBarrier(), new InlineHandler(inlineRecovery, sequencerHandler));
         }
-
-        sequencerProcessor = builder.build(
-            ring,
-            ring.newBarrier(recoverySequences),
-            new SequencerHandler(stage, ctx.clock(), counters, faults, tickPending));
+        else
+        {
+            final SequenceBarrier recoveryBarrier = ring.newBarrier();
+            final Sequence[] recoverySequences = new Sequence[shards];
+            for (int i = 0; i < shards; i++)
+            {
+                final BatchEventProcessor<IngressEvent> processor =
+                    builder.build(ring, recoveryBarrier, new RecoveryHandler(i, shards, recovery, ctx.frameRecovery(), faults, waitStrategy));
+                processor.setExceptionHandler(faults);
+                recoveryProcessors.add(processor);
+                recoverySequences[i] = processor.getSequence();
+            }
+            sequencerProcessor = builder.build(ring, ring.newBarrier(recoverySequences), sequencerHandler);
+        }
         sequencerProcessor.setExceptionHandler(faults);
-        // The sequencer never passes a recovery shard, so gating producers on it alone is enough.
         ring.addGatingSequences(sequencerProcessor.getSequence());
     }
 
@@ -504,7 +509,11 @@ public final class IngressPipeline implements AutoCloseable
             return ringSize;
         }
 
-        /** Number of parallel sender-recovery shards (stage 1). */
+        /**
+         * Number of parallel sender-recovery shards (stage 1), or 0 to run stage 1 inline on the sequencer
+         * thread: no hand-off between threads per slot, for a host whose cores are all taken anyway (several
+         * members on one small machine), at the cost of recovering serially.
+         */
         public Context recoveryThreads(final int recoveryThreads)
         {
             this.recoveryThreads = recoveryThreads;
@@ -604,9 +613,9 @@ public final class IngressPipeline implements AutoCloseable
             {
                 throw new IllegalArgumentException("ringSize must be a power of two, was " + ringSize);
             }
-            if (recoveryThreads < 1)
+            if (recoveryThreads < 0)
             {
-                throw new IllegalArgumentException("recoveryThreads must be at least 1, was " + recoveryThreads);
+                throw new IllegalArgumentException("recoveryThreads must be >= 0 (0: inline), was " + recoveryThreads);
             }
             if (!WaitStrategies.NAMES.contains(Objects.requireNonNull(waitStrategy, "waitStrategy")))
             {

@@ -59,7 +59,7 @@ final class RecoveryHandler implements EventHandler<IngressEvent>
         }
     }
 
-    private void recover(final IngressEvent event, final long sequence)
+    void recover(final IngressEvent event, final long sequence)
     {
         if (!owns(sequence, ordinal, shards))
         {

@@ -364,7 +364,8 @@ class IngressPipelineLifecycleTest
     {
         assertThrows(IllegalArgumentException.class, () -> new IngressPipeline.Context().ringSize(3).conclude());
         assertThrows(IllegalArgumentException.class, () -> new IngressPipeline.Context().ringSize(0).conclude());
-        assertThrows(IllegalArgumentException.class, () -> new IngressPipeline.Context().recoveryThreads(0).conclude());
+        assertThrows(IllegalArgumentException.class, () -> new IngressPipeline.Context().recoveryThreads(-1).conclude());
+        assertEquals(0, new IngressPipeline.Context().recoveryThreads(0).conclude().recoveryThreads(), "0: inline");
         assertThrows(IllegalArgumentException.class, () -> new IngressPipeline.Context().waitStrategy("spin").conclude());
         assertThrows(IllegalArgumentException.class, () -> new IngressPipeline.Context().tickIntervalMs(-1).conclude());
         assertThrows(NullPointerException.class, () -> new IngressPipeline.Context().clock(null).conclude());

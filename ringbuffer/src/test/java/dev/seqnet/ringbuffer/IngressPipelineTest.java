@@ -133,6 +133,58 @@ class IngressPipelineTest
         assertEquals(0, pipeline.stageExceptions());
     }
 
+    @Test
+    void inlineRecoveryRecoversEachTransactionOnceOnTheSequencerThreadInOrder() throws Exception
+    {
+        final int count = 300;
+        final List<String> recoveredOn = Collections.synchronizedList(new ArrayList<>());
+        final TestTxFormat format = new TestTxFormat(0);
+        final TxRecovery recording = raw ->
+        {
+            recoveredOn.add(Thread.currentThread().getName());
+            return format.recover(raw);
+        };
+        final List<Thread> created = Collections.synchronizedList(new ArrayList<>());
+        final RecordingStage stage = new RecordingStage();
+        final IngressPipeline pipeline = start(
+            new IngressPipeline.Context().ringSize(64).recoveryThreads(0).tickIntervalMs(0).threadFactory(task ->
+            {
+                final Thread t = new Thread(task);
+                t.setDaemon(true);
+                created.add(t);
+                return t;
+            }),
+            recording,
+            stage);
+
+        final Answer[] answers = new Answer[count + 1];
+        for (int n = 0; n < count; n++)
+        {
+            answers[n] = new Answer();
+            while (!pipeline.submit(TestTxFormat.encode(0, n), answers[n]))
+            {
+                Thread.yield();
+            }
+        }
+        // A transaction recovery refuses is answered with its reason, inline as on a shard.
+        answers[count] = new Answer();
+        assertTrue(pipeline.submit(new byte[] {1}, answers[count]));
+        pipeline.close();
+
+        assertEquals(List.of(IngressPipeline.SEQUENCER_THREAD_NAME), created.stream().map(Thread::getName).toList(),
+            "one stage thread, no recovery thread");
+        assertEquals(count + 1, recoveredOn.size());
+        assertTrue(recoveredOn.stream().allMatch(IngressPipeline.SEQUENCER_THREAD_NAME::equals));
+        for (int n = 0; n < count; n++)
+        {
+            assertEquals(1, answers[n].calls.get());
+            assertEquals(n, stage.offered.get(n).nonce(), "ring order");
+        }
+        assertEquals(1, answers[count].calls.get());
+        assertEquals(count, pipeline.admitted());
+        assertEquals(1, pipeline.rejected());
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3})
     void shardingRecoversEverySequenceExactlyOnceOnItsOwnShard(final int shards) throws Exception

@@ -3,6 +3,8 @@ package dev.seqnet.ringbuffer;
 import dev.seqnet.chain.tx.EthTransaction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,13 +49,14 @@ class PeerFrameTest
         }
     }
 
-    @Test
-    void framesAreRecoveredOffTheWriterAndDeliveredInRingOrderWithTransactions() throws Exception
+    @ParameterizedTest(name = "recoveryThreads = {0}")
+    @ValueSource(ints = {2, 0})
+    void framesAreRecoveredAndDeliveredInRingOrderWithTransactions(final int recoveryThreadCount) throws Exception
     {
         final OrderStage stage = new OrderStage();
         final List<String> recoveryThreads = Collections.synchronizedList(new ArrayList<>());
         pipeline = new IngressPipeline(
-            new IngressPipeline.Context().ringSize(64).recoveryThreads(2).tickIntervalMs(0)
+            new IngressPipeline.Context().ringSize(64).recoveryThreads(recoveryThreadCount).tickIntervalMs(0)
                 .frameRecovery((frame, origin) ->
                 {
                     recoveryThreads.add(Thread.currentThread().getName());
@@ -84,7 +87,10 @@ class PeerFrameTest
         }
         pipeline.close();
         assertEquals(List.of("tx0", "f1@3", "tx1", "f2@1"), stage.order);
-        assertTrue(recoveryThreads.stream().allMatch(t -> t.startsWith(IngressPipeline.RECOVERY_THREAD_PREFIX)));
+        assertEquals(4, recoveryThreads.size(), "each frame recovered once");
+        // Off the writer with recovery threads; on the sequencer thread itself when inline.
+        final String recoveredOn = recoveryThreadCount > 0 ? IngressPipeline.RECOVERY_THREAD_PREFIX : IngressPipeline.SEQUENCER_THREAD_NAME;
+        assertTrue(recoveryThreads.stream().allMatch(t -> t.startsWith(recoveredOn)), recoveryThreads::toString);
         assertTrue(stage.frameThreads.stream().allMatch(IngressPipeline.SEQUENCER_THREAD_NAME::equals));
         assertEquals(1, pipeline.stageExceptions(), "the throwing recovery is counted once");
     }

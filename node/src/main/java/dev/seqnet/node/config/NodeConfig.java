@@ -72,8 +72,14 @@ public final class NodeConfig
     public static final class Ingress
     {
         public int ringSize = 65536;
-        /** Parallel sender-recovery handlers; 0 means cores - 1 (at least 1). */
+        /** Parallel sender-recovery handlers; 0 means cores - 1 (at least 1). Ignored when {@link #inlineRecovery}. */
         public int recoveryThreads = 0;
+        /**
+         * Recover senders and check peer frames on the sequencer thread itself, no recovery thread: for
+         * several members sharing a few cores, where a hand-off between stage threads costs a wake-up per
+         * message and buys no parallelism.
+         */
+        public boolean inlineRecovery = false;
         /**
          * backoff (default: spin, yield, then block; no CPU when idle), yielding, sleeping, blocking,
          * busy-spin (dedicated pinned cores only).
