@@ -8,11 +8,13 @@ import dev.seqnet.consensus.Member;
 import dev.seqnet.consensus.MemberSet;
 import dev.seqnet.consensus.MessageKind;
 import dev.seqnet.consensus.SigningDomain;
+import dev.seqnet.consensus.message.MutableVote;
 import dev.seqnet.consensus.message.Vote;
 import dev.seqnet.consensus.wire.ConsensusCodec;
 import dev.seqnet.consensus.wire.DropReason;
 import dev.seqnet.consensus.wire.SupportCodec;
 import dev.seqnet.consensus.wire.TxBatch;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
@@ -24,6 +26,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Peer frames as a member's recovery threads see them: good ones decoded, bad ones dropped and counted, never a throw. */
@@ -122,5 +125,34 @@ class PeerFrameRecoveryTest
             drops += recovery.drops(r);
         }
         assertEquals(5_000 - accepted, drops, "every dropped frame counted exactly once");
+    }
+
+    @Test
+    void aVoteGoesIntoTheSlotsHolderAndBadOnesThroughItAreCountedDrops()
+    {
+        final Object holder = recovery.newHolder();
+        assertInstanceOf(MutableVote.class, holder);
+        final byte[] good = vote(2, keys[2]);
+        final UnsafeBuffer slot = new UnsafeBuffer(new byte[1024]);
+        slot.putBytes(100, good);
+        assertSame(holder, recovery.recover(slot, 100, good.length, 2, holder), "the holder itself, filled");
+        assertTrue(((MutableVote)holder).sameAs(new ConsensusCodec().decodeVote(new UnsafeBuffer(good), 0, good.length).value()));
+
+        final byte[] forged = vote(2, keys[1]);
+        slot.putBytes(0, forged);
+        assertNull(recovery.recover(slot, 0, forged.length, 2, holder));
+        assertEquals(1, recovery.drops(DropReason.BAD_SIGNATURE));
+        // A vote frame with trailing bytes past the vote's fixed size: over its limit, unread.
+        slot.putBytes(0, good);
+        assertNull(recovery.recover(slot, 0, good.length + 1, 2, holder));
+        assertEquals(1, recovery.drops(DropReason.OVERSIZE));
+        // Truncated, and shorter than a header.
+        assertNull(recovery.recover(slot, 0, good.length - 1, 2, holder));
+        assertNull(recovery.recover(slot, 0, 5, 2, holder));
+        assertEquals(2, recovery.drops(DropReason.MALFORMED));
+        // Other templates still take the object path with a holder present.
+        final byte[] batch = new SupportCodec().encode(new TxBatch(1, 0, List.of()));
+        slot.putBytes(0, batch);
+        assertInstanceOf(PeerFrameRecovery.RecoveredTxs.class, recovery.recover(slot, 0, batch.length, 1, holder));
     }
 }
