@@ -7,6 +7,7 @@ import dev.seqnet.consensus.MemberSet;
 import dev.seqnet.consensus.SignatureCheck;
 import dev.seqnet.consensus.SigningDomain;
 import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.message.MutableProposal;
 import dev.seqnet.consensus.message.MutableVote;
 import dev.seqnet.consensus.wire.Decoded;
 import dev.seqnet.consensus.wire.DropCounters;
@@ -42,6 +43,7 @@ public final class PeerFrameRecovery implements FrameRecovery
     private final AtomicLong invalidFromPeer = new AtomicLong();
     private final ThreadLocal<InboundVerifier> verifier;
     private final ThreadLocal<TxDecoder> decoder;
+    private final ThreadLocal<MutableProposal> proposals = ThreadLocal.withInitial(MutableProposal::new);
 
     public PeerFrameRecovery(final MemberSet members, final SigningDomain domain, final long chainId)
     {
@@ -81,7 +83,8 @@ public final class PeerFrameRecovery implements FrameRecovery
     /**
      * Checks one peer frame. A vote goes into {@code holder} when it is a {@link MutableVote} (then
      * the holder is returned, to be copied by the core before the slot is reused), else it is decoded
-     * into a new {@link dev.seqnet.consensus.message.Vote}; other consensus messages as their
+     * into a new {@link dev.seqnet.consensus.message.Vote}; a proposal is checked in this thread's
+     * {@link MutableProposal} and copied only when it passes; other consensus messages as their
      * records, streamed transactions as {@link RecoveredTxs}, support messages as themselves.
      *
      * @return what the writer should see, or null when the frame was dropped (counted).
@@ -99,6 +102,13 @@ public final class PeerFrameRecovery implements FrameRecovery
         if (template == Templates.VOTE && holder instanceof MutableVote vote)
         {
             return null == v.verifyVote(frame, offset, length, vote) ? vote : null;
+        }
+        if (template == Templates.PROPOSAL)
+        {
+            // Checked in this thread's holder: a dropped proposal costs nothing; a good one is copied
+            // once, because the core and the host keep it (too large for a holder per ring slot).
+            final MutableProposal proposal = proposals.get();
+            return null == v.verifyProposal(frame, offset, length, proposal) ? proposal.toProposal() : null;
         }
         if (template == Templates.PROPOSAL || template == Templates.VOTE || template == Templates.CERTIFICATE ||
             template == Templates.CERTIFICATE_REQUEST)

@@ -8,7 +8,10 @@ import dev.seqnet.consensus.Member;
 import dev.seqnet.consensus.MemberSet;
 import dev.seqnet.consensus.MessageKind;
 import dev.seqnet.consensus.SigningDomain;
+import dev.seqnet.consensus.message.BlockCandidate;
+import dev.seqnet.consensus.message.MutableProposal;
 import dev.seqnet.consensus.message.MutableVote;
+import dev.seqnet.consensus.message.Proposal;
 import dev.seqnet.consensus.message.Vote;
 import dev.seqnet.consensus.wire.ConsensusCodec;
 import dev.seqnet.consensus.wire.DropReason;
@@ -154,5 +157,28 @@ class PeerFrameRecoveryTest
         final byte[] batch = new SupportCodec().encode(new TxBatch(1, 0, List.of()));
         slot.putBytes(0, batch);
         assertInstanceOf(PeerFrameRecovery.RecoveredTxs.class, recovery.recover(slot, 0, batch.length, 1, holder));
+    }
+
+    @Test
+    void aProposalIsCheckedInAReusedHolderAndCopiedOnlyWhenItPasses()
+    {
+        final long view = 5;
+        final int leader = new MemberSet(List.of(new Member(keys[0].publicKey(), 1), new Member(keys[1].publicKey(), 1),
+            new Member(keys[2].publicKey(), 1), new Member(keys[3].publicKey(), 1)), 0).schedule().leader(view);
+        final Hash32 block = Hash32.wrap(new byte[] {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9});
+        final BlockCandidate candidate = new BlockCandidate(block, Hash32.ZERO, 3, 1_700_000_000L, 0, 1, 0, 1, Hash32.ZERO,
+            Hash32.ZERO, new byte[64], List.of(Hash32.wrap(new byte[32])));
+        final Proposal good = new Proposal(view, 4, leader, candidate,
+            keys[leader].sign(domain.proposalDigest(view, block.bytes(), 4, Hash32.ZERO.bytes())));
+        final byte[] frame = new ConsensusCodec().encode(good);
+        final Object first = recovery.recover(frame, leader);
+        final Object second = recovery.recover(frame, leader);
+        assertInstanceOf(Proposal.class, first);
+        assertTrue(new MutableProposal().set(good).sameAs((Proposal)first));
+        assertTrue(first != second, "each passing proposal is its own copy");
+        final byte[] forged = new ConsensusCodec().encode(new Proposal(view, 3, leader, candidate, good.signature()));
+        assertNull(recovery.recover(forged, leader));
+        assertEquals(1, recovery.drops(DropReason.BAD_SIGNATURE));
+        assertTrue(new MutableProposal().set(good).sameAs((Proposal)first), "the kept copy is not the holder");
     }
 }
