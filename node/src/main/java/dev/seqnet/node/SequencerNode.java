@@ -140,6 +140,10 @@ public final class SequencerNode implements AutoCloseable
             stage = core;
         }
         pipeline = new IngressPipeline(pipelineCtx, decoder::decode, stage);
+        if (network != null)
+        {
+            network.ingressOversize(pipeline::framesOversize);
+        }
 
         // Bind RPC before the pipeline produces anything: a port clash must fail the start cleanly.
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Math.min(2, cores))).setWorkerPoolSize(2));

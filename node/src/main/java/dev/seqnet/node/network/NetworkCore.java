@@ -160,6 +160,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
 
     private NetworkTrace trace;
     private PeerFrameRecovery inbound;
+    private java.util.function.LongSupplier ingressOversize;
     private dev.seqnet.consensus.VerifiedSignatures verifiedSignatures;
     private dev.seqnet.consensus.wire.HeldCertificates heldCertificates;
 
@@ -234,10 +235,22 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         return this;
     }
 
+    /**
+     * Frames the ingress pipeline refused as longer than any frame may be, counted with the inbound
+     * checks' {@code drop.oversize} (null: none); set before {@link #start()}.
+     */
+    public NetworkCore ingressOversize(final java.util.function.LongSupplier ingressOversize)
+    {
+        this.ingressOversize = ingressOversize;
+        return this;
+    }
+
     @Override
     public long inboundDrops(final dev.seqnet.consensus.wire.DropReason reason)
     {
-        return inbound == null ? 0 : inbound.drops(reason);
+        final long ingress = reason == dev.seqnet.consensus.wire.DropReason.OVERSIZE && ingressOversize != null ?
+            ingressOversize.getAsLong() : 0;
+        return ingress + (inbound == null ? 0 : inbound.drops(reason));
     }
 
     @Override
