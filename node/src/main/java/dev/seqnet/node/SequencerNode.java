@@ -141,6 +141,10 @@ public final class SequencerNode implements AutoCloseable
             stage = core;
         }
         pipeline = new IngressPipeline(pipelineCtx, decoder::decode, stage);
+        if (network != null)
+        {
+            network.ingressOversize(pipeline::framesOversize);
+        }
 
         // Bind RPC before the pipeline produces anything: a port clash must fail the start cleanly.
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Math.min(2, cores))).setWorkerPoolSize(2));
@@ -165,9 +169,9 @@ public final class SequencerNode implements AutoCloseable
                     {
                         trace.frame(from, length >= 4 ? buffer.getShort(offset + 2, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF : -1, length);
                     }
-                    final byte[] frame = new byte[length];
-                    buffer.getBytes(offset, frame);
-                    ingress.submitFrame(frame, from); // a full ring drops the frame: retries and sync recover
+                    // Copied into the ring slot's own buffer (no allocation for frames up to frameSlotLength);
+                    // a full ring, or a frame over every limit, is a counted drop: retries and sync recover.
+                    ingress.submitFrame(buffer, offset, length, from);
                 }));
             org.agrona.concurrent.AgentRunner.startOnThread(transportRunner);
         }
@@ -217,6 +221,7 @@ public final class SequencerNode implements AutoCloseable
         final PeerFrameRecovery inbound = new PeerFrameRecovery(members, genesis.signingDomain(), genesis.chainId, held, verified);
         pipelineCtx
             .frameRecovery(inbound)
+            .maxFrameLength(dev.seqnet.consensus.wire.FrameLimits.LARGE)
             // Consensus timers fire from the tick: at most 4 ms late against a 20 ms view timeout. A 1 ms
             // tick cost each idle member ~30 % of a core (the backoff wait strategy spins and yields
             // ~220 µs after every event); 4 ms costs ~13 %.

@@ -19,6 +19,9 @@ final class IngressCounters
     final LongAdder submitted = new LongAdder();
     final LongAdder overloaded = new LongAdder();
     final LongAdder refused = new LongAdder();
+    final LongAdder framesOversize = new LongAdder();
+    final LongAdder framesRefused = new LongAdder();
+    final LongAdder largeFrames = new LongAdder();
 
     private final AtomicLongArray outcomes = new AtomicLongArray(REASONS + 2);
 

@@ -8,6 +8,7 @@ import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
 import dev.seqnet.chain.tx.TxRejection;
+import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -341,29 +342,119 @@ public final class IngressPipeline implements AutoCloseable
 
     /**
      * Publishes a peer frame for the context's {@link FrameRecovery} and then
-     * {@link SequencerStage#onFrame}, in ring order with the transactions. Never blocks.
+     * {@link SequencerStage#onFrame}, in ring order with the transactions. Never blocks. The frame is
+     * copied into the claimed slot's own buffer ({@link Context#frameSlotLength}), so {@code buffer}
+     * may be reused as soon as this returns, and nothing is allocated once the slot has its buffer;
+     * a frame longer than the slot's buffer (a large transaction batch, a sync response) is copied
+     * into a new array instead ({@link #largeFrames()}).
      *
-     * @param frame  the frame bytes; the pipeline keeps the reference, do not modify them.
-     * @param origin the member index the transport attributed the frame to.
-     * @return true when accepted; false when the ring is full or the pipeline not running (the
-     * caller counts the drop: peers recover lost frames by retries and sync).
+     * @return true when accepted; false when the frame is longer than {@link Context#maxFrameLength}
+     * ({@link #framesOversize()}), or the ring is full or the pipeline not running
+     * ({@link #framesRefused()}): peers recover lost frames by retries and sync.
+     */
+    public boolean submitFrame(final DirectBuffer buffer, final int offset, final int length, final int origin)
+    {
+        Objects.requireNonNull(buffer, "buffer");
+        return publishFrame(buffer, null, offset, length, origin);
+    }
+
+    /**
+     * Publishes a peer frame held in an array, without copying it: the pipeline keeps the reference
+     * until the stage has handled it, do not modify it. Otherwise as
+     * {@link #submitFrame(DirectBuffer, int, int, int)}.
      */
     public boolean submitFrame(final byte[] frame, final int origin)
     {
         Objects.requireNonNull(frame, "frame");
+        return publishFrame(null, frame, 0, frame.length, origin);
+    }
+
+    /** Peer frames refused because they were longer than {@link Context#maxFrameLength}. */
+    public long framesOversize()
+    {
+        return counters.framesOversize.sum();
+    }
+
+    /** Peer frames refused because the ring was full or the pipeline not running. */
+    public long framesRefused()
+    {
+        return counters.framesRefused.sum();
+    }
+
+    /** Peer frames longer than a slot's buffer, each copied into a new array. */
+    public long largeFrames()
+    {
+        return counters.largeFrames.sum();
+    }
+
+    private boolean publishFrame(
+        final DirectBuffer source, final byte[] array, final int offset, final int length, final int origin)
+    {
         if (null == ctx.frameRecovery())
         {
             throw new IllegalStateException("no FrameRecovery configured");
         }
-        return PUBLISHED == publish(IngressEvent.FRAME, frame, null, origin);
+        if (length < 0 || length > ctx.maxFrameLength())
+        {
+            counters.framesOversize.increment();
+            return false;
+        }
+        inFlight.getAndIncrement();
+        try
+        {
+            if (RUNNING != state)
+            {
+                counters.framesRefused.increment();
+                return false;
+            }
+
+            final long sequence;
+            try
+            {
+                sequence = ring.tryNext();
+            }
+            catch (final InsufficientCapacityException ex)
+            {
+                counters.framesRefused.increment();
+                return false;
+            }
+
+            final IngressEvent event = ring.get(sequence);
+            boolean copied = false;
+            try
+            {
+                event.callback = null;
+                event.raw = null;
+                event.origin = origin;
+                if (null == array)
+                {
+                    if (!event.copyFrame(source, offset, length, ctx.frameSlotLength()))
+                    {
+                        counters.largeFrames.increment();
+                    }
+                }
+                else
+                {
+                    event.wrapFrame(array, length);
+                }
+                copied = true;
+            }
+            finally
+            {
+                // A claimed sequence is always published, or the ring stalls: a failed copy (bad
+                // offset, out of memory) becomes an empty slot the stages skip.
+                event.kind = copied ? IngressEvent.FRAME : IngressEvent.EMPTY;
+                ring.publish(sequence);
+            }
+            return true;
+        }
+        finally
+        {
+            inFlight.getAndDecrement();
+        }
     }
 
     private int publish(final int kind, final byte[] raw, final IngressCallback callback)
-    {
-        return publish(kind, raw, callback, 0);
-    }
-
-    private int publish(final int kind, final byte[] raw, final IngressCallback callback, final int origin)
     {
         inFlight.getAndIncrement();
         try
@@ -387,7 +478,7 @@ public final class IngressPipeline implements AutoCloseable
             event.kind = kind;
             event.raw = raw;
             event.callback = callback;
-            event.origin = origin;
+            event.origin = 0;
             if (IngressEvent.TX == kind)
             {
                 counters.submitted.increment();
@@ -481,6 +572,10 @@ public final class IngressPipeline implements AutoCloseable
         public static final String WAIT_STRATEGY_DEFAULT = WaitStrategies.YIELDING;
         public static final long TICK_INTERVAL_MS_DEFAULT = 1;
         public static final long DRAIN_TIMEOUT_MS_DEFAULT = 10_000;
+        /** Fits a vote, a certificate of up to 14 signatures and a proposal of up to 21 transaction hashes. */
+        public static final int FRAME_SLOT_LENGTH_DEFAULT = 1024;
+        /** Above the largest consensus frame (4 MiB, a block-sized response). */
+        public static final int MAX_FRAME_LENGTH_DEFAULT = 8 << 20;
 
         private int ringSize = RING_SIZE_DEFAULT;
         private int recoveryThreads = recoveryThreadsDefault();
@@ -489,6 +584,8 @@ public final class IngressPipeline implements AutoCloseable
         private long drainTimeoutMs = DRAIN_TIMEOUT_MS_DEFAULT;
         private LongSupplier clock = System::currentTimeMillis;
         private FrameRecovery frameRecovery;
+        private int frameSlotLength = FRAME_SLOT_LENGTH_DEFAULT;
+        private int maxFrameLength = MAX_FRAME_LENGTH_DEFAULT;
         private ThreadFactory threadFactory = Context::daemonThread;
 
         /** {@code max(1, cores - 1)}: one core is left for the sequencer thread. */
@@ -586,6 +683,35 @@ public final class IngressPipeline implements AutoCloseable
         }
 
         /**
+         * Bytes of the buffer each ring slot keeps for the frames it carries, made on the slot's first
+         * frame: frames up to this length are copied into it and cost no allocation; longer ones are
+         * copied into a new array. At most {@code ringSize × frameSlotLength} bytes once every slot has
+         * carried a frame (64 MiB for the default 65,536 slots and 1 KiB).
+         */
+        public Context frameSlotLength(final int frameSlotLength)
+        {
+            this.frameSlotLength = frameSlotLength;
+            return this;
+        }
+
+        public int frameSlotLength()
+        {
+            return frameSlotLength;
+        }
+
+        /** The longest peer frame accepted: a longer one is refused and counted ({@link IngressPipeline#framesOversize()}). */
+        public Context maxFrameLength(final int maxFrameLength)
+        {
+            this.maxFrameLength = maxFrameLength;
+            return this;
+        }
+
+        public int maxFrameLength()
+        {
+            return maxFrameLength;
+        }
+
+        /**
          * Creates the pipeline's threads (default: daemon threads). The pipeline names every thread
          * it gets: {@code seqnet-ingress-recovery-<i>}, {@code seqnet-ingress-sequencer},
          * {@code seqnet-ingress-tick}.
@@ -629,6 +755,11 @@ public final class IngressPipeline implements AutoCloseable
             if (drainTimeoutMs <= 0)
             {
                 throw new IllegalArgumentException("drainTimeoutMs must be > 0, was " + drainTimeoutMs);
+            }
+            if (frameSlotLength < 0 || maxFrameLength < frameSlotLength)
+            {
+                throw new IllegalArgumentException(
+                    "need 0 <= frameSlotLength <= maxFrameLength, was " + frameSlotLength + " / " + maxFrameLength);
             }
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(threadFactory, "threadFactory");

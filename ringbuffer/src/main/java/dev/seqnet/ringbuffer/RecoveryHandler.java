@@ -69,7 +69,16 @@ final class RecoveryHandler implements EventHandler<IngressEvent>
         {
             try
             {
-                event.recovered = null == frameRecovery ? null : frameRecovery.recover(event.raw, event.origin);
+                if (null == frameRecovery)
+                {
+                    event.recovered = null;
+                    return;
+                }
+                if (null == event.holder)
+                {
+                    event.holder = frameRecovery.newHolder();
+                }
+                event.recovered = frameRecovery.recover(event.frame, 0, event.frameLength, event.origin, event.holder);
             }
             catch (final Throwable ex)
             {

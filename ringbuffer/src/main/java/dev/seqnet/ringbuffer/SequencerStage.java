@@ -39,7 +39,9 @@ public interface SequencerStage
      * Handles a peer frame that its {@link FrameRecovery} decoded and checked, in ring order with the
      * transactions. Frames also end a batch: {@link #onEndOfBatch} follows the batch's last event.
      *
-     * @param recovered what the frame recovery returned (never null).
+     * @param recovered what the frame recovery returned (never null); when that is the slot's reusable
+     *                  holder ({@link FrameRecovery#newHolder()}) it is refilled for a later frame once
+     *                  this returns, so copy what you keep.
      * @param origin    the member index the transport attributed the frame to.
      */
     default void onFrame(final Object recovered, final int origin)

@@ -37,7 +37,10 @@
  *   {@code ExceptionHandler} on every processor backs this up. The client gets
  *   {@code IngressPipeline.INTERNAL_ERROR} when its transaction hit such a failure.</li>
  *   <li><b>No allocation per event</b> beyond the bytes the RPC already holds and the decoded
- *   transaction; the sequencer clears every reference in a slot once answered.</li>
+ *   transaction; the sequencer clears every reference in a slot once answered. A peer frame is
+ *   copied into its slot's own buffer and may be recovered into the slot's reusable holder
+ *   ({@link dev.seqnet.ringbuffer.FrameRecovery#newHolder()}), so a frame costs nothing once every
+ *   slot has its buffer.</li>
  *   <li><b>Wait strategies</b> by name: {@code yielding} (default), {@code sleeping},
  *   {@code blocking}, {@code busy-spin} (dedicated pinned cores only: with more spinning threads
  *   than cores, everything stalls).</li>

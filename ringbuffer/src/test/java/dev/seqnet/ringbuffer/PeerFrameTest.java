@@ -6,11 +6,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,18 +61,18 @@ class PeerFrameTest
         final List<String> recoveryThreads = Collections.synchronizedList(new ArrayList<>());
         pipeline = new IngressPipeline(
             new IngressPipeline.Context().ringSize(64).recoveryThreads(recoveryThreadCount).tickIntervalMs(0)
-                .frameRecovery((frame, origin) ->
+                .frameRecovery((frame, offset, length, origin, holder) ->
                 {
                     recoveryThreads.add(Thread.currentThread().getName());
-                    if (frame.length == 0)
+                    if (length == 0)
                     {
                         return null; // dropped by the recovery, never seen by the stage
                     }
-                    if (frame[0] == 'x')
+                    if (frame.getByte(offset) == 'x')
                     {
                         throw new IllegalStateException("hostile frame");
                     }
-                    return "f" + new String(frame);
+                    return "f" + frame.getStringWithoutLengthAscii(offset, length);
                 }),
             new TestTxFormat(0), stage);
         pipeline.start();
@@ -93,6 +97,95 @@ class PeerFrameTest
         assertTrue(recoveryThreads.stream().allMatch(t -> t.startsWith(recoveredOn)), recoveryThreads::toString);
         assertTrue(stage.frameThreads.stream().allMatch(IngressPipeline.SEQUENCER_THREAD_NAME::equals));
         assertEquals(1, pipeline.stageExceptions(), "the throwing recovery is counted once");
+    }
+
+    /** A recovery that returns the frame as text and counts the holders it makes. */
+    private static final class TextRecovery implements FrameRecovery
+    {
+        final List<StringBuilder> holders = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public Object recover(
+            final org.agrona.DirectBuffer frame, final int offset, final int length, final int origin, final Object holder)
+        {
+            final StringBuilder text = (StringBuilder)holder;
+            text.setLength(0);
+            text.append(frame.getStringWithoutLengthAscii(offset, length));
+            return text;
+        }
+
+        @Override
+        public Object newHolder()
+        {
+            final StringBuilder holder = new StringBuilder();
+            holders.add(holder);
+            return holder;
+        }
+    }
+
+    @Test
+    void framesAreCopiedIntoTheSlotOversizeOnesAreCountedDropsAndHoldersAreMadeOncePerSlot() throws Exception
+    {
+        final OrderStage stage = new OrderStage();
+        final TextRecovery recovery = new TextRecovery();
+        pipeline = new IngressPipeline(
+            new IngressPipeline.Context().ringSize(4).recoveryThreads(1).tickIntervalMs(0)
+                .frameSlotLength(8).maxFrameLength(16).frameRecovery(recovery),
+            new TestTxFormat(0), stage);
+        pipeline.start();
+        final UnsafeBuffer source = new UnsafeBuffer(new byte[64]);
+        final List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 12; i++)
+        {
+            // Short frames fit the slot's 8 bytes; every third one needs 12 (a one-off array).
+            final String text = i % 3 == 2 ? "large-" + (100_000 + i) : "f" + i;
+            source.putStringWithoutLengthAscii(10, text);
+            while (!pipeline.submitFrame(source, 10, text.length(), i))
+            {
+                Thread.sleep(1); // ring of 4: wait for the writer
+            }
+            source.setMemory(0, 64, (byte)'?'); // the caller's buffer is free again as soon as submitFrame returns
+            sent.add(text + "@" + i);
+        }
+        assertFalse(pipeline.submitFrame(source, 0, 17, 0), "longer than maxFrameLength");
+        assertFalse(pipeline.submitFrame(new byte[17], 0), "longer than maxFrameLength, array form");
+        final long deadline = System.nanoTime() + 5_000_000_000L;
+        while (stage.order.size() < sent.size() && System.nanoTime() < deadline)
+        {
+            Thread.sleep(1);
+        }
+        final long refusedWhileFull = pipeline.framesRefused(); // the retries above, when the ring of 4 was full
+        pipeline.close();
+        assertEquals(sent, stage.order, "every frame intact, in order; the holders' text as the stage saw it");
+        assertEquals(2, pipeline.framesOversize());
+        assertEquals(4, pipeline.largeFrames());
+        assertEquals(4, recovery.holders.size(), "one holder per slot, made once, then reused");
+        assertFalse(pipeline.submitFrame(source, 0, 1, 0), "closed");
+        assertEquals(refusedWhileFull + 1, pipeline.framesRefused());
+    }
+
+    @Test
+    void aFrameCopyThatFailsStillPublishesItsSlotSoTheRingMovesOn() throws Exception
+    {
+        final OrderStage stage = new OrderStage();
+        pipeline = new IngressPipeline(
+            new IngressPipeline.Context().ringSize(8).recoveryThreads(1).tickIntervalMs(0).frameRecovery(new TextRecovery()),
+            new TestTxFormat(0), stage);
+        pipeline.start();
+        final UnsafeBuffer small = new UnsafeBuffer(new byte[4]);
+        for (int i = 0; i < 4; i++)
+        {
+            final int attempt = i;
+            assertThrows(IndexOutOfBoundsException.class, () -> pipeline.submitFrame(small, 0, 8, attempt));
+        }
+        final byte[] ok = "ok".getBytes(StandardCharsets.US_ASCII);
+        assertTrue(pipeline.submitFrame(new UnsafeBuffer(ok), 0, 2, 7));
+        final long deadline = System.nanoTime() + 5_000_000_000L;
+        while (stage.order.isEmpty() && System.nanoTime() < deadline)
+        {
+            Thread.sleep(1);
+        }
+        assertEquals(List.of("ok@7"), stage.order);
     }
 
     @Test

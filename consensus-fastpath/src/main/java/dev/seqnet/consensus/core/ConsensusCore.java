@@ -10,6 +10,7 @@ import dev.seqnet.consensus.Quorums;
 import dev.seqnet.consensus.SigningDomain;
 import dev.seqnet.consensus.message.CertificateRequest;
 import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.message.MutableProposal;
 import dev.seqnet.consensus.message.MutableVote;
 import dev.seqnet.consensus.message.Proposal;
 import dev.seqnet.consensus.message.Vote;
@@ -35,6 +36,10 @@ import java.util.TreeMap;
  */
 public final class ConsensusCore
 {
+    private static final int PROPOSAL_DROPPED = 0;
+    private static final int PROPOSAL_NEW = 1;
+    private static final int PROPOSAL_SECOND = 2;
+
     private static final MessageKind[] KINDS = MessageKind.values();
     /** The fallback bitmap of every certificate but a notarization: shared, certificates never modify it. */
     private static final byte[] NO_FALLBACK = new byte[Certificate.BITMAP_LENGTH];
@@ -299,6 +304,33 @@ public final class ConsensusCore
         recycleViews();
         this.nowNs = nowNs;
         onVote(nowNs, vote.kind(), vote.signer(), vote.view(), vote.blockHashBuffer(), vote.signatureBuffer(), null, out);
+    }
+
+    /**
+     * A peer's proposal that passed the inbound checks, as {@code on(new Input.MessageReceived(nowNs,
+     * proposal.toProposal()), out)} would handle it: a proposal that is dropped (wrong leader, out of
+     * the window, a duplicate, below the finalized block) costs no allocation; one that is recorded is
+     * copied once ({@link MutableProposal#toProposal()}), because the core keeps it and hands it to
+     * the host to verify. {@code proposal} may be refilled as soon as this returns.
+     */
+    public void onProposal(final long nowNs, final MutableProposal proposal, final CommandSink out)
+    {
+        if (!started)
+        {
+            throw new IllegalStateException("core not started: the first input must be Start");
+        }
+        if (!proposal.isSet())
+        {
+            throw new IllegalArgumentException("the proposal holder is empty");
+        }
+        recycleViews();
+        this.nowNs = nowNs;
+        final int screened = screenProposal(proposal.leader(), proposal.view(), proposal.blockHashBuffer(), proposal.height(),
+            proposal.parentView());
+        if (screened != PROPOSAL_DROPPED)
+        {
+            acceptProposal(nowNs, proposal.toProposal(), screened == PROPOSAL_SECOND, out);
+        }
     }
 
     /** Between inputs: the states pruned by earlier inputs are unreachable now and may be reused. */
@@ -754,38 +786,63 @@ public final class ConsensusCore
 
     private void onProposal(final long now, final Proposal p, final CommandSink out)
     {
-        final long w = p.view();
-        if (p.leader() != schedule.leader(w))
+        final int screened = screenProposal(p.leader(), p.view(), p.blockHash().unsafeBytes(), p.height(), p.parentView());
+        if (screened != PROPOSAL_DROPPED)
+        {
+            acceptProposal(now, p, screened == PROPOSAL_SECOND, out);
+        }
+    }
+
+    /**
+     * R3's checks that need only the proposal's fields, in the order {@link #onProposal} makes them:
+     * wrong leader, window, duplicate, below the finalized block (each counted).
+     *
+     * @return {@link #PROPOSAL_DROPPED}, {@link #PROPOSAL_SECOND} (another block of a view that has
+     *         one: evidence) or {@link #PROPOSAL_NEW}.
+     */
+    private int screenProposal(final int leader, final long w, final byte[] blockHash, final long height, final long parentView)
+    {
+        if (leader != schedule.leader(w))
         {
             dropWrongLeader++;
-            return;
+            return PROPOSAL_DROPPED;
         }
         if (!inWindow(w))
         {
-            return;
+            return PROPOSAL_DROPPED;
         }
         final ViewState vs = state(w);
         if (vs.proposal != null)
         {
-            if (vs.proposal.blockHash().equals(p.blockHash()))
+            if (java.util.Arrays.equals(vs.proposal.blockHash().unsafeBytes(), blockHash))
             {
                 dropDuplicate++;
+                return PROPOSAL_DROPPED;
             }
-            else
-            {
-                evidence(EvidenceKind.DOUBLE_PROPOSAL, p.leader(), w, vs.proposal, p, out);
-                // R3: the block is recorded in any case; if the second one is what gets notarized, this
-                // member must be able to deliver it and build on it.
-                if (p.height() > finalizedHeight && p.parentView() >= finalizedView && blocks.putIfAbsent(p.blockHash(), new BlockInfo(p)) == null)
-                {
-                    progress(now, out);
-                }
-            }
-            return;
+            return PROPOSAL_SECOND;
         }
-        if (p.height() <= finalizedHeight || p.parentView() < finalizedView)
+        if (height <= finalizedHeight || parentView < finalizedView)
         {
             dropInvalidProposal++;
+            return PROPOSAL_DROPPED;
+        }
+        return PROPOSAL_NEW;
+    }
+
+    /** A proposal {@link #screenProposal} let through: recorded (R3), or evidence when {@code second}. */
+    private void acceptProposal(final long now, final Proposal p, final boolean second, final CommandSink out)
+    {
+        final long w = p.view();
+        final ViewState vs = state(w);
+        if (second)
+        {
+            evidence(EvidenceKind.DOUBLE_PROPOSAL, p.leader(), w, vs.proposal, p, out);
+            // R3: the block is recorded in any case; if the second one is what gets notarized, this
+            // member must be able to deliver it and build on it.
+            if (p.height() > finalizedHeight && p.parentView() >= finalizedView && blocks.putIfAbsent(p.blockHash(), new BlockInfo(p)) == null)
+            {
+                progress(now, out);
+            }
             return;
         }
         vs.proposal = p;

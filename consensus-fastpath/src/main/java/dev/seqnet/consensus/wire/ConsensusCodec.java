@@ -13,6 +13,7 @@ import dev.seqnet.consensus.MessageKind;
 import dev.seqnet.consensus.message.BlockCandidate;
 import dev.seqnet.consensus.message.CertificateRequest;
 import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.message.MutableProposal;
 import dev.seqnet.consensus.message.MutableVote;
 import dev.seqnet.consensus.message.Proposal;
 import dev.seqnet.consensus.message.Vote;
@@ -20,7 +21,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,6 +45,7 @@ public final class ConsensusCodec
     private final FrameReader reader = new FrameReader();
     private final byte[] signers = new byte[Certificate.BITMAP_LENGTH];
     private final byte[] fallback = new byte[Certificate.BITMAP_LENGTH];
+    private MutableProposal scratchProposal;
 
     /** Frame length of a proposal with {@code txCount} hashes: 334 + 32 · txCount. */
     public static int proposalLength(final int txCount)
@@ -226,9 +227,26 @@ public final class ConsensusCodec
     /** Decodes a {@code Proposal} frame (template 10). */
     public Decoded<Proposal> decodeProposal(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (null == scratchProposal)
+        {
+            scratchProposal = new MutableProposal(); // 16 KiB, only for a codec that decodes proposals
+        }
+        final DropReason drop = decodeProposal(buffer, offset, length, scratchProposal);
+        return drop == null ? Decoded.ok(scratchProposal.toProposal()) : Decoded.drop(drop);
+    }
+
+    /**
+     * Decodes a {@code Proposal} frame (template 10) into {@code into} without allocating: the same
+     * checks as {@link #decodeProposal(DirectBuffer, int, int)}.
+     *
+     * @return null when {@code into} holds the proposal, else OVERSIZE or MALFORMED ({@code into} is
+     *         then unspecified).
+     */
+    public DropReason decodeProposal(final DirectBuffer buffer, final int offset, final int length, final MutableProposal into)
+    {
         if (FrameReader.templateId(buffer, offset, length) == Templates.PROPOSAL && length > FrameLimits.PROPOSAL)
         {
-            return Decoded.drop(DropReason.OVERSIZE);
+            return DropReason.OVERSIZE;
         }
         final FrameReader r = reader.wrap(buffer, offset, length);
         r.header(Templates.PROPOSAL, ProposalEncoder.BLOCK_LENGTH);
@@ -241,32 +259,24 @@ public final class ConsensusCodec
         final long gasUsed = r.u64();
         final long baseFee = r.u64();
         final int leader = r.u16();
-        final Hash32 parentHash = r.hash();
-        final Hash32 stateRoot = r.hash();
-        final Hash32 txMerkleRoot = r.hash();
-        final Hash32 blockHash = r.hash();
-        final byte[] headerSignature = r.bytes(SIGNATURE_LENGTH);
-        final byte[] signature = r.bytes(SIGNATURE_LENGTH);
+        r.bytes(into.parentHashBuffer());
+        r.bytes(into.stateRootBuffer());
+        r.bytes(into.txMerkleRootBuffer());
+        r.bytes(into.blockHashBuffer());
+        r.bytes(into.headerSignatureBuffer());
+        r.bytes(into.signatureBuffer());
         final int count = r.group(Hash32.LENGTH, Hash32.LENGTH, BlockCandidate.MAX_TX_HASHES);
         if (!r.ok())
         {
-            return Decoded.drop(DropReason.MALFORMED);
+            return DropReason.MALFORMED;
         }
-        final List<Hash32> hashes = new ArrayList<>(count);
-        for (int i = 0; i < count; i++)
-        {
-            hashes.add(r.hash());
-        }
-        // Views are u64 but a long above 2^63 cannot be a real view; parentView < view, height ≥ 1
-        // are the shape Proposal and BlockCandidate require.
+        r.bytes(into.txHashesBuffer(), 0, count * Hash32.LENGTH);
         if (!r.complete() || view <= 0 || parentView < 0 || parentView >= view || height < 1)
         {
-            return Decoded.drop(DropReason.MALFORMED);
+            return DropReason.MALFORMED;
         }
-        return Decoded.ok(new Proposal(view, parentView, leader,
-            new BlockCandidate(blockHash, parentHash, height, timestamp, l1FeeRateHi, l1FeeRateLo, gasUsed, baseFee,
-                stateRoot, txMerkleRoot, headerSignature, hashes),
-            signature));
+        into.setDecoded(view, parentView, leader, height, timestamp, l1FeeRateHi, l1FeeRateLo, gasUsed, baseFee, count);
+        return null;
     }
 
     /** Decodes a {@code Vote} frame (template 11). */

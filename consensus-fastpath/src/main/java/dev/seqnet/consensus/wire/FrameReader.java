@@ -119,6 +119,16 @@ final class FrameReader
         }
     }
 
+    /** Fills {@code dst[dstOffset .. dstOffset + length)} from the frame (left as is when it does not fit). */
+    void bytes(final byte[] dst, final int dstOffset, final int length)
+    {
+        if (fits(length))
+        {
+            buffer.getBytes(position, dst, dstOffset, length);
+            position += length;
+        }
+    }
+
     byte[] bytes(final int length)
     {
         if (!fits(length))

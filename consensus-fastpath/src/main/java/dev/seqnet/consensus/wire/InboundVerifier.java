@@ -7,6 +7,7 @@ import dev.seqnet.consensus.MessageKind;
 import dev.seqnet.consensus.SignatureCheck;
 import dev.seqnet.consensus.SigningDomain;
 import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.message.MutableProposal;
 import dev.seqnet.consensus.message.MutableVote;
 import dev.seqnet.consensus.message.Proposal;
 import dev.seqnet.consensus.message.Vote;
@@ -151,6 +152,35 @@ public final class InboundVerifier
     }
 
     /**
+     * The allocation-free check of a {@code Proposal} frame: decodes it into {@code into} (transaction
+     * hashes included), then checks the leader's index, that it leads the view, and its signature,
+     * exactly as {@link #verify} does for a proposal. Whoever keeps the proposal copies it
+     * ({@link MutableProposal#toProposal()}) before the next call.
+     *
+     * @return null when the proposal passed, else the reason it was dropped (already counted); a frame
+     *         of another template is MALFORMED here.
+     */
+    public DropReason verifyProposal(
+        final DirectBuffer buffer, final int offset, final int length, final MutableProposal into)
+    {
+        DropReason drop = FrameLimits.check(buffer, offset, length);
+        if (drop == null)
+        {
+            drop = consensus.decodeProposal(buffer, offset, length, into);
+        }
+        if (drop == null)
+        {
+            drop = settled(into.view()) ? DropReason.LATE : checkProposal(into.leader(), into.view(),
+                into.blockHashBuffer(), into.parentView(), into.parentHashBuffer(), into.signatureBuffer());
+        }
+        if (drop != null)
+        {
+            counters.increment(drop);
+        }
+        return drop;
+    }
+
+    /**
      * Checks a support-message frame: size, decoding, sender index (and, for a {@code BlockResponse},
      * its proposal's leader and signature, and for a {@code SyncResponse}, every proposer index).
      *
@@ -207,18 +237,24 @@ public final class InboundVerifier
 
     private DropReason checkProposal(final Proposal proposal)
     {
-        if (proposal.leader() >= members.size())
+        return checkProposal(proposal.leader(), proposal.view(), proposal.blockHash().unsafeBytes(), proposal.parentView(),
+            proposal.parentHash().unsafeBytes(), proposal.signature());
+    }
+
+    private DropReason checkProposal(
+        final int leader, final long view, final byte[] blockHash, final long parentView, final byte[] parentHash,
+        final byte[] signature)
+    {
+        if (leader >= members.size())
         {
             return DropReason.NON_MEMBER;
         }
-        if (proposal.leader() != members.schedule().leader(proposal.view()))
+        if (leader != members.schedule().leader(view))
         {
             return DropReason.WRONG_LEADER;
         }
-        domain.proposalDigest(proposal.view(), proposal.blockHash().unsafeBytes(), proposal.parentView(),
-            proposal.parentHash().unsafeBytes(), digest);
-        return signatureCheck.verify(proposal.signature(), digest, publicKeys[proposal.leader()]) ?
-            null : DropReason.BAD_SIGNATURE;
+        domain.proposalDigest(view, blockHash, parentView, parentHash, digest);
+        return signatureCheck.verify(signature, digest, publicKeys[leader]) ? null : DropReason.BAD_SIGNATURE;
     }
 
     private DropReason checkCertificate(final DirectBuffer buffer, final int offset, final int length)

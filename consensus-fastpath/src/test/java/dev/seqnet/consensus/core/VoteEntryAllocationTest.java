@@ -38,16 +38,22 @@ class VoteEntryAllocationTest
     @BeforeAll
     static void members()
     {
+        params = params(N, 1_000);
+    }
+
+    /** {@code n} members with fixed keys, member 0 holding {@code stake0} and the others 1; chain 5115. */
+    static ConsensusParams params(final int n, final long stake0)
+    {
         final List<Member> members = new ArrayList<>();
-        for (int i = 0; i < N; i++)
+        for (int i = 0; i < n; i++)
         {
             final byte[] d = new byte[32];
             d[0] = 0x66;
             d[30] = (byte)(i >>> 8);
             d[31] = (byte)(i + 1);
-            members.add(new Member(SequencerKey.fromPrivateKey(d).publicKey(), i == 0 ? 1_000 : 1));
+            members.add(new Member(SequencerKey.fromPrivateKey(d).publicKey(), i == 0 ? stake0 : 1));
         }
-        params = new ConsensusParams().members(new MemberSet(members, 0)).domain(new SigningDomain(5115, new byte[32]));
+        return new ConsensusParams().members(new MemberSet(members, 0)).domain(new SigningDomain(5115, new byte[32]));
     }
 
     @Test

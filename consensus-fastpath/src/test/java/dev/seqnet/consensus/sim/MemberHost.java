@@ -17,6 +17,7 @@ import dev.seqnet.consensus.core.Verdict;
 import dev.seqnet.consensus.message.BlockCandidate;
 import dev.seqnet.consensus.message.CertificateRequest;
 import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.message.MutableProposal;
 import dev.seqnet.consensus.message.MutableVote;
 import dev.seqnet.consensus.message.Proposal;
 import dev.seqnet.consensus.message.Vote;
@@ -86,6 +87,7 @@ final class MemberHost
 
     /** Reused for every vote when the simulation feeds votes through the allocation-free entry. */
     private final MutableVote mutableVote = new MutableVote();
+    private final MutableProposal mutableProposal = new MutableProposal();
 
     MemberHost(final Simulation sim, final int index, final int endpoint, final Strategy strategy, final long seed)
     {
@@ -226,9 +228,13 @@ final class MemberHost
         sim.trace(this, "IN " + Describe.input(in));
         try
         {
-            if (sim.mutableVotes() && in instanceof Input.MessageReceived r && r.message() instanceof Vote v)
+            if (sim.mutableEntries() && in instanceof Input.MessageReceived r && r.message() instanceof Vote v)
             {
                 core.onVote(in.nowNs(), mutableVote.set(v), commands::add);
+            }
+            else if (sim.mutableEntries() && in instanceof Input.MessageReceived r && r.message() instanceof Proposal p)
+            {
+                core.onProposal(in.nowNs(), mutableProposal.set(p), commands::add);
             }
             else
             {

@@ -86,7 +86,7 @@ final class Simulation
     private boolean deliveredSinceCheck;
     private long spamDropped;
     private long firstProgressAfterHeal = -1;
-    private boolean mutableVotes;
+    private boolean mutableEntries;
 
     /** R8's grace for a seed: none, or 1 ms (a tenth of the simulated leader timeout), decorrelated from the scenario kind. */
     static long graceFor(final long seed)
@@ -145,18 +145,19 @@ final class Simulation
     }
 
     /**
-     * Feeds peer votes through {@code ConsensusCore.onVote(MutableVote)} instead of
-     * {@code on(MessageReceived)}; the trace must not change (SimulationTest checks it).
+     * Feeds peer votes and proposals through {@code ConsensusCore.onVote(MutableVote)} and
+     * {@code onProposal(MutableProposal)} instead of {@code on(MessageReceived)}; the trace must not
+     * change (SimulationTest checks it).
      */
-    Simulation mutableVotes(final boolean on)
+    Simulation mutableEntries(final boolean on)
     {
-        mutableVotes = on;
+        mutableEntries = on;
         return this;
     }
 
-    boolean mutableVotes()
+    boolean mutableEntries()
     {
-        return mutableVotes;
+        return mutableEntries;
     }
 
     // ------------------------------------------------------------------ accessors for hosts

@@ -146,9 +146,10 @@ class SimulationTest
     }
 
     /**
-     * Votes fed through the allocation-free {@code ConsensusCore.onVote(MutableVote)} give exactly the
-     * trace of {@code on(MessageReceived)}: every input, command, certificate, evidence and signature,
-     * over scenarios with Byzantine members, loss, crashes and partitions.
+     * Votes and proposals fed through the allocation-free {@code ConsensusCore.onVote(MutableVote)} and
+     * {@code onProposal(MutableProposal)} give exactly the trace of {@code on(MessageReceived)}: every
+     * input, command, certificate, evidence and signature, over scenarios with Byzantine members
+     * (equivocating leaders included), loss, crashes and partitions.
      */
     @Test
     void mutableVoteEntryGivesTheSameTraces()
@@ -161,7 +162,7 @@ class SimulationTest
                 final Scenario scenario = Scenario.forSeed(seed, n, CHAOS_SCALE);
                 final Simulation.Result a = new Simulation(seed, n, scenario, false).run();
                 final Simulation.Result b = new Simulation(seed, n, Scenario.forSeed(seed, n, CHAOS_SCALE), false)
-                    .mutableVotes(true).run();
+                    .mutableEntries(true).run();
                 assertEquals(a.traceHash(), b.traceHash(), "seed " + seed + " n=" + n + ": the two vote entries differ");
                 assertEquals(a.failure(), b.failure());
                 assertEquals(a.evidence(), b.evidence());

@@ -13,6 +13,7 @@ import dev.seqnet.consensus.SignatureCheck;
 import dev.seqnet.consensus.SigningDomain;
 import dev.seqnet.consensus.message.BlockCandidate;
 import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.message.MutableProposal;
 import dev.seqnet.consensus.message.MutableVote;
 import dev.seqnet.consensus.message.Proposal;
 import dev.seqnet.consensus.message.Vote;
@@ -43,8 +44,9 @@ import java.util.concurrent.TimeUnit;
  * The consensus wire path of one message, with the production codecs and checks: SBE encode of an
  * own Vote, Proposal and Certificate into a reused buffer, decode of a peer's frame, and
  * {@link InboundVerifier#verify} (decode, membership, leader, libsecp256k1 signature) as the node's
- * recovery threads run it. The {@code ...Into} variants are the allocation-free vote path
- * ({@link MutableVote}, {@link InboundVerifier#verifyVote}, a digest into a reused array). The
+ * recovery threads run it. The {@code ...Into} variants are the allocation-free vote and proposal
+ * paths ({@link MutableVote}, {@link MutableProposal}, {@link InboundVerifier#verifyVote},
+ * {@link InboundVerifier#verifyProposal}, a digest into a reused array). The
  * signature check, digest and signing are measured alone as well, so libsecp256k1's share (and any
  * allocation inside secp256k1-kmp) shows on its own. Proposals carry 0 or 100 transaction hashes.
  */
@@ -71,6 +73,7 @@ public class ConsensusCodecBenchmark
     private byte[] voteSignature;
     private byte[] signerKey;
     private final MutableVote holder = new MutableVote();
+    private final MutableProposal proposalHolder = new MutableProposal();
     private final byte[] digestOut = new byte[32];
     private MemberSet memberSet;
 
@@ -194,6 +197,13 @@ public class ConsensusCodecBenchmark
         return codec.decodeVote(voteFrame, 0, voteFrame.capacity(), holder);
     }
 
+    /** Allocation-free: decode into a reused {@link MutableProposal} (transaction hashes included). */
+    @Benchmark
+    public DropReason decodeProposalInto(final Proposals p)
+    {
+        return codec.decodeProposal(p.frame, 0, p.frame.capacity(), proposalHolder);
+    }
+
     @Benchmark
     public Object decodeCertificate()
     {
@@ -226,6 +236,13 @@ public class ConsensusCodecBenchmark
     public DropReason inboundVoteInto()
     {
         return verifier.verifyVote(voteFrame, 0, voteFrame.capacity(), holder);
+    }
+
+    /** Allocation-free: {@link InboundVerifier#verifyProposal} (decode into a MutableProposal, leader, signature). */
+    @Benchmark
+    public DropReason inboundProposalInto(final Proposals p)
+    {
+        return verifier.verifyProposal(p.frame, 0, p.frame.capacity(), proposalHolder);
     }
 
     // The pieces, alone.

@@ -3,7 +3,8 @@ package dev.seqnet.jmh.consensus;
 /**
  * Prints the exact bytes each kind of input allocates inside one {@link dev.seqnet.consensus.core.ConsensusCore}
  * (see {@link FollowerHarness.Path}), after a warm-up long enough for C2, for 4 and 7 members and
- * both vote entries (the Vote and MessageReceived objects of {@code on} are built before counting). JMH's
+ * both entries for peer votes and proposals (the messages and MessageReceived objects of {@code on},
+ * and the holders' contents, are built before counting). JMH's
  * {@code -prof gc} gives bytes per benchmark operation; this splits one view into its inputs.
  * Run: {@code java -cp jmh/target/benchmarks.jar dev.seqnet.jmh.consensus.CoreAllocationProbe}.
  */
@@ -39,8 +40,8 @@ public final class CoreAllocationProbe
             {
                 h.runView();
             }
-            System.out.printf("members=%d, votes through %s (%d views probed after %d warm-up views)%n", n,
-                mutable ? "onVote(MutableVote)" : "on(MessageReceived(Vote))", views, warmViews);
+            System.out.printf("members=%d, peer messages through %s (%d views probed after %d warm-up views)%n", n,
+                mutable ? "onVote(MutableVote) / onProposal(MutableProposal)" : "on(MessageReceived)", views, warmViews);
             for (final FollowerHarness.Path p : FollowerHarness.Path.values())
             {
                 System.out.printf("  %-18s %10.1f B/input  (%d inputs)%n", p, h.bytesPer(p), h.count(p));

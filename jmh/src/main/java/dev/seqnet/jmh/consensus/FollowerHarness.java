@@ -16,6 +16,7 @@ import dev.seqnet.consensus.core.Input;
 import dev.seqnet.consensus.core.RecoveredState;
 import dev.seqnet.consensus.core.Verdict;
 import dev.seqnet.consensus.message.BlockCandidate;
+import dev.seqnet.consensus.message.MutableProposal;
 import dev.seqnet.consensus.message.MutableVote;
 import dev.seqnet.consensus.message.Proposal;
 import dev.seqnet.consensus.message.Vote;
@@ -39,6 +40,8 @@ public final class FollowerHarness
     {
         /** A peer's proposal for the current view. */
         PROPOSAL,
+        /** The same proposal again (dropped as a duplicate; probed only, not part of a benchmark's view). */
+        PROPOSAL_DUPLICATE,
         /** The host's VALID verdict (the member signs and sends its Notarize). */
         VERIFIED,
         /** The block this member asked for as leader (it signs and sends the proposal and its Notarize). */
@@ -72,6 +75,7 @@ public final class FollowerHarness
     private final Host host = new Host();
     private final boolean mutable;
     private final MutableVote holder = new MutableVote();
+    private final MutableProposal proposalHolder = new MutableProposal();
     private final long[] probeBytes = new long[Path.values().length];
     private final long[] probeCount = new long[Path.values().length];
     private boolean probe;
@@ -82,9 +86,11 @@ public final class FollowerHarness
     /**
      * @param n       members, equal stake, slack "auto".
      * @param self    this member's index.
-     * @param mutable peer votes through one reused {@link MutableVote} and {@code ConsensusCore.onVote}
-     *                (nothing allocated per vote outside the core); else a new {@link Vote} and
-     *                {@code Input.MessageReceived} per vote, as a decoder and {@code on(Input)} need.
+     * @param mutable peer votes through one reused {@link MutableVote} and {@code ConsensusCore.onVote},
+     *                proposals through one reused {@link MutableProposal} and {@code onProposal}
+     *                (nothing allocated per message outside the core); else a new {@link Vote} or
+     *                {@link Proposal} and {@code Input.MessageReceived} per message, as a decoder and
+     *                {@code on(Input)} need.
      */
     public FollowerHarness(final int n, final int self, final boolean mutable)
     {
@@ -144,8 +150,11 @@ public final class FollowerHarness
         }
         else
         {
-            final Proposal p = new Proposal(w, w - 1, schedule.leader(w), candidate(hash, parentHash, w), FIXED_SIGNATURE);
-            feed(Path.PROPOSAL, new Input.MessageReceived(tick(), p));
+            proposal(Path.PROPOSAL, w, hash);
+            if (probe)
+            {
+                proposal(Path.PROPOSAL_DUPLICATE, w, hash); // the probe only: CoreViewBenchmark's view stays as it was
+            }
             if (!host.verify)
             {
                 throw new IllegalStateException("view " + w + ": no VerifyBlock");
@@ -206,6 +215,35 @@ public final class FollowerHarness
                 core.view() != view ? Path.VOTE_NOTARIZATION : Path.VOTE_NO_QUORUM;
             probeBytes[p.ordinal()] += bytes;
             probeCount[p.ordinal()]++;
+        }
+    }
+
+    /**
+     * A peer's proposal of view {@code w}: a new {@link Proposal} through {@code on(MessageReceived)},
+     * or written into the reused {@link MutableProposal} as a decoder would and handed to
+     * {@code onProposal} (which copies it once it records it).
+     */
+    private void proposal(final Path path, final long w, final Hash32 hash)
+    {
+        if (!mutable)
+        {
+            final Proposal p = new Proposal(w, w - 1, schedule.leader(w), candidate(hash, parentHash, w), FIXED_SIGNATURE);
+            feed(path, new Input.MessageReceived(tick(), p));
+            return;
+        }
+        System.arraycopy(hash.unsafeBytes(), 0, proposalHolder.blockHashBuffer(), 0, Hash32.LENGTH);
+        System.arraycopy(parentHash.unsafeBytes(), 0, proposalHolder.parentHashBuffer(), 0, Hash32.LENGTH);
+        System.arraycopy(FIXED_SIGNATURE, 0, proposalHolder.headerSignatureBuffer(), 0, FIXED_SIGNATURE.length);
+        System.arraycopy(FIXED_SIGNATURE, 0, proposalHolder.signatureBuffer(), 0, FIXED_SIGNATURE.length);
+        // As candidate(hash, parentHash, w): state and tx roots stay zero, no transactions.
+        proposalHolder.setDecoded(w, w - 1, schedule.leader(w), w, w, 0, 1, 0, 1, 0);
+        final long now = tick();
+        final long before = probe ? THREADS.getCurrentThreadAllocatedBytes() : 0;
+        core.onProposal(now, proposalHolder, host);
+        if (probe)
+        {
+            probeBytes[path.ordinal()] += THREADS.getCurrentThreadAllocatedBytes() - before;
+            probeCount[path.ordinal()]++;
         }
     }
 

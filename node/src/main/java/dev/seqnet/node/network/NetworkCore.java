@@ -27,6 +27,7 @@ import dev.seqnet.consensus.core.Verdict;
 import dev.seqnet.consensus.message.BlockCandidate;
 import dev.seqnet.consensus.message.CertificateRequest;
 import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.message.MutableVote;
 import dev.seqnet.consensus.message.Proposal;
 import dev.seqnet.consensus.wire.BlockRequest;
 import dev.seqnet.consensus.wire.BlockResponse;
@@ -113,6 +114,8 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     private final ExpandableArrayBuffer journalBuffer = new ExpandableArrayBuffer(64 * 1024);
 
     private final ArrayDeque<Input> inputs = new ArrayDeque<>();
+    /** Bound once: a method reference made per input costs an object each time the JIT keeps it. */
+    private final dev.seqnet.consensus.core.CommandSink sink = this::run;
     /** {@code values()} copies its array on every call, and timers are checked on every input. */
     private static final TimerKind[] TIMER_KINDS = TimerKind.values();
     private final ArrayDeque<FinalizedBlock> undelivered = new ArrayDeque<>();
@@ -131,6 +134,8 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     private final List<byte[]> outgoing = new ArrayList<>();
     private int outgoingBytes;
     private long batchSeq;
+    /** The count last sent in {@code TxBatchAdmitted} (the core starts from 0). */
+    private int pendingFed;
 
     private Command.BuildBlock pendingBuild;
     private Proposal pendingVerify;
@@ -165,6 +170,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
 
     private NetworkTrace trace;
     private PeerFrameRecovery inbound;
+    private java.util.function.LongSupplier ingressOversize;
     private dev.seqnet.consensus.VerifiedSignatures verifiedSignatures;
     private dev.seqnet.consensus.wire.HeldCertificates heldCertificates;
 
@@ -269,10 +275,22 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         return this;
     }
 
+    /**
+     * Frames the ingress pipeline refused as longer than any frame may be, counted with the inbound
+     * checks' {@code drop.oversize} (null: none); set before {@link #start()}.
+     */
+    public NetworkCore ingressOversize(final java.util.function.LongSupplier ingressOversize)
+    {
+        this.ingressOversize = ingressOversize;
+        return this;
+    }
+
     @Override
     public long inboundDrops(final dev.seqnet.consensus.wire.DropReason reason)
     {
-        return inbound == null ? 0 : inbound.drops(reason);
+        final long ingress = reason == dev.seqnet.consensus.wire.DropReason.OVERSIZE && ingressOversize != null ?
+            ingressOversize.getAsLong() : 0;
+        return ingress + (inbound == null ? 0 : inbound.drops(reason));
     }
 
     @Override
@@ -350,7 +368,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         }
         flushOutgoing();
         final long now = System.nanoTime();
-        feed(new Input.TxBatchAdmitted(now, pendingExecutable()));
+        feedPendingExecutable(now);
         retryPendingVerify(now);
         fireTimers(now);
     }
@@ -390,7 +408,11 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             return;
         }
         final long now = System.nanoTime();
-        if (recovered instanceof ConsensusMessage m)
+        if (recovered instanceof MutableVote vote)
+        {
+            feedVote(now, vote);
+        }
+        else if (recovered instanceof ConsensusMessage m)
         {
             if (m instanceof Proposal p)
             {
@@ -428,6 +450,21 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         fireTimers(now);
     }
 
+    /**
+     * Tells the core the executable count when it differs from the last one fed. An unchanged count is
+     * a no-op in the core (only a count that grew moves a deadline), so this changes nothing but the
+     * {@code TxBatchAdmitted} a batch of peer frames (votes, say) would otherwise allocate each time.
+     */
+    private void feedPendingExecutable(final long now)
+    {
+        final int pending = pendingExecutable();
+        if (pending != pendingFed)
+        {
+            pendingFed = pending;
+            feed(new Input.TxBatchAdmitted(now, pending));
+        }
+    }
+
     private int pendingExecutable()
     {
         return Math.max(0, mempool.pendingCount() - chain.openTxCount());
@@ -446,21 +483,61 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         draining = true;
         try
         {
-            Input next;
-            while (failure == null && (next = inputs.poll()) != null)
-            {
-                if (trace != null)
-                {
-                    trace.input(next);
-                }
-                core.on(next, this::run);
-            }
-            inputs.clear();
+            drainInputs();
         }
         finally
         {
             draining = false;
         }
+        afterInputs();
+    }
+
+    /**
+     * A peer vote from the slot's holder, through the core's allocation-free entry: nothing is
+     * allocated unless the vote completes something (PERFORMANCE.md, "The allocation-free vote
+     * path"). The core copies what it keeps before this returns, and the slot is reused after it.
+     */
+    private void feedVote(final long now, final MutableVote vote)
+    {
+        if (draining)
+        {
+            // Not reached (frames arrive between inputs, never from a command); kept correct anyway.
+            feed(new Input.MessageReceived(now, vote.toVote()));
+            return;
+        }
+        draining = true;
+        try
+        {
+            if (trace != null)
+            {
+                trace.input(new Input.MessageReceived(now, vote.toVote()));
+            }
+            core.onVote(now, vote, sink);
+            drainInputs(); // inputs the vote's commands queued (a block to build, say)
+        }
+        finally
+        {
+            draining = false;
+        }
+        afterInputs();
+    }
+
+    private void drainInputs()
+    {
+        Input next;
+        while (failure == null && (next = inputs.poll()) != null)
+        {
+            if (trace != null)
+            {
+                trace.input(next);
+            }
+            core.on(next, sink);
+        }
+        inputs.clear();
+    }
+
+    private void afterInputs()
+    {
         if (heldCertificates != null)
         {
             heldCertificates.finalizedThrough(core.finalizedView());
@@ -760,7 +837,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         feed(new Input.BlockVerified(now, p.view(), p.blockHash(), verdict));
         // The executed block holds some pooled transactions: refresh the core's count now, so a leader
         // entering the next view does not propose an empty block for work its parent already has.
-        feed(new Input.TxBatchAdmitted(now, pendingExecutable()));
+        feedPendingExecutable(now);
     }
 
     /** VALID, INVALID, or null while transactions or the parent's execution are missing. */

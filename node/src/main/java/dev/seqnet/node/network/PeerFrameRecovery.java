@@ -7,6 +7,8 @@ import dev.seqnet.consensus.MemberSet;
 import dev.seqnet.consensus.SignatureCheck;
 import dev.seqnet.consensus.SigningDomain;
 import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.message.MutableProposal;
+import dev.seqnet.consensus.message.MutableVote;
 import dev.seqnet.consensus.wire.Decoded;
 import dev.seqnet.consensus.wire.DropCounters;
 import dev.seqnet.consensus.wire.DropReason;
@@ -16,6 +18,7 @@ import dev.seqnet.consensus.wire.Templates;
 import dev.seqnet.consensus.wire.TxBatch;
 import dev.seqnet.consensus.wire.TxResponse;
 import dev.seqnet.ringbuffer.FrameRecovery;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
@@ -40,7 +43,7 @@ public final class PeerFrameRecovery implements FrameRecovery
     private final AtomicLong invalidFromPeer = new AtomicLong();
     private final ThreadLocal<InboundVerifier> verifier;
     private final ThreadLocal<TxDecoder> decoder;
-    private final ThreadLocal<UnsafeBuffer> buffer = ThreadLocal.withInitial(UnsafeBuffer::new);
+    private final ThreadLocal<MutableProposal> proposals = ThreadLocal.withInitial(MutableProposal::new);
 
     public PeerFrameRecovery(final MemberSet members, final SigningDomain domain, final long chainId)
     {
@@ -67,24 +70,53 @@ public final class PeerFrameRecovery implements FrameRecovery
         this.decoder = ThreadLocal.withInitial(() -> new TxDecoder(chainId));
     }
 
+    /**
+     * One reusable {@link MutableVote} per ring slot: a peer vote is decoded and checked into it and
+     * handed to the single writer without allocating (the node's per-vote hot path).
+     */
     @Override
-    public Object recover(final byte[] frame, final int origin)
+    public Object newHolder()
     {
-        final UnsafeBuffer buf = buffer.get();
-        buf.wrap(frame);
-        if (frame.length < 8)
+        return new MutableVote();
+    }
+
+    /**
+     * Checks one peer frame. A vote goes into {@code holder} when it is a {@link MutableVote} (then
+     * the holder is returned, to be copied by the core before the slot is reused), else it is decoded
+     * into a new {@link dev.seqnet.consensus.message.Vote}; a proposal is checked in this thread's
+     * {@link MutableProposal} and copied only when it passes; other consensus messages as their
+     * records, streamed transactions as {@link RecoveredTxs}, support messages as themselves.
+     *
+     * @return what the writer should see, or null when the frame was dropped (counted).
+     */
+    @Override
+    public Object recover(final DirectBuffer frame, final int offset, final int length, final int origin, final Object holder)
+    {
+        final InboundVerifier v = verifier.get();
+        if (length < 8)
         {
-            verifier.get().verify(buf, 0, frame.length); // counted as malformed
+            v.verify(frame, offset, length); // counted as malformed
             return null;
         }
-        final int template = buf.getShort(2, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int template = frame.getShort(offset + 2, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        if (template == Templates.VOTE && holder instanceof MutableVote vote)
+        {
+            return null == v.verifyVote(frame, offset, length, vote) ? vote : null;
+        }
+        if (template == Templates.PROPOSAL)
+        {
+            // Checked in this thread's holder: a dropped proposal costs nothing; a good one is copied
+            // once, because the core and the host keep it (too large for a holder per ring slot).
+            final MutableProposal proposal = proposals.get();
+            return null == v.verifyProposal(frame, offset, length, proposal) ? proposal.toProposal() : null;
+        }
         if (template == Templates.PROPOSAL || template == Templates.VOTE || template == Templates.CERTIFICATE ||
             template == Templates.CERTIFICATE_REQUEST)
         {
-            final Decoded<ConsensusMessage> d = verifier.get().verify(buf, 0, frame.length);
+            final Decoded<ConsensusMessage> d = v.verify(frame, offset, length);
             return d.isOk() ? d.value() : null;
         }
-        final Decoded<SupportMessage> d = verifier.get().verifySupport(buf, 0, frame.length);
+        final Decoded<SupportMessage> d = v.verifySupport(frame, offset, length);
         if (!d.isOk())
         {
             return null;
@@ -99,6 +131,12 @@ public final class PeerFrameRecovery implements FrameRecovery
             return new RecoveredTxs(r.responder(), recoverAll(r.txs()));
         }
         return m;
+    }
+
+    /** {@link #recover(DirectBuffer, int, int, int, Object)} of a whole array without a holder (tools and tests). */
+    public Object recover(final byte[] frame, final int origin)
+    {
+        return recover(new UnsafeBuffer(frame), 0, frame.length, origin, null);
     }
 
     private List<EthTransaction> recoverAll(final List<byte[]> raws)

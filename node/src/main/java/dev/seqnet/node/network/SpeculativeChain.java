@@ -93,9 +93,9 @@ final class SpeculativeChain
     int openTxCount()
     {
         int count = 0;
-        for (final Open o : open)
+        for (int i = 0; i < open.size(); i++) // indexed: read after every batch of peer frames, no iterator
         {
-            count += o.txs().size();
+            count += open.get(i).txs().size();
         }
         return count;
     }

@@ -8,11 +8,16 @@ import dev.seqnet.consensus.Member;
 import dev.seqnet.consensus.MemberSet;
 import dev.seqnet.consensus.MessageKind;
 import dev.seqnet.consensus.SigningDomain;
+import dev.seqnet.consensus.message.BlockCandidate;
+import dev.seqnet.consensus.message.MutableProposal;
+import dev.seqnet.consensus.message.MutableVote;
+import dev.seqnet.consensus.message.Proposal;
 import dev.seqnet.consensus.message.Vote;
 import dev.seqnet.consensus.wire.ConsensusCodec;
 import dev.seqnet.consensus.wire.DropReason;
 import dev.seqnet.consensus.wire.SupportCodec;
 import dev.seqnet.consensus.wire.TxBatch;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
@@ -24,6 +29,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Peer frames as a member's recovery threads see them: good ones decoded, bad ones dropped and counted, never a throw. */
@@ -122,5 +128,57 @@ class PeerFrameRecoveryTest
             drops += recovery.drops(r);
         }
         assertEquals(5_000 - accepted, drops, "every dropped frame counted exactly once");
+    }
+
+    @Test
+    void aVoteGoesIntoTheSlotsHolderAndBadOnesThroughItAreCountedDrops()
+    {
+        final Object holder = recovery.newHolder();
+        assertInstanceOf(MutableVote.class, holder);
+        final byte[] good = vote(2, keys[2]);
+        final UnsafeBuffer slot = new UnsafeBuffer(new byte[1024]);
+        slot.putBytes(100, good);
+        assertSame(holder, recovery.recover(slot, 100, good.length, 2, holder), "the holder itself, filled");
+        assertTrue(((MutableVote)holder).sameAs(new ConsensusCodec().decodeVote(new UnsafeBuffer(good), 0, good.length).value()));
+
+        final byte[] forged = vote(2, keys[1]);
+        slot.putBytes(0, forged);
+        assertNull(recovery.recover(slot, 0, forged.length, 2, holder));
+        assertEquals(1, recovery.drops(DropReason.BAD_SIGNATURE));
+        // A vote frame with trailing bytes past the vote's fixed size: over its limit, unread.
+        slot.putBytes(0, good);
+        assertNull(recovery.recover(slot, 0, good.length + 1, 2, holder));
+        assertEquals(1, recovery.drops(DropReason.OVERSIZE));
+        // Truncated, and shorter than a header.
+        assertNull(recovery.recover(slot, 0, good.length - 1, 2, holder));
+        assertNull(recovery.recover(slot, 0, 5, 2, holder));
+        assertEquals(2, recovery.drops(DropReason.MALFORMED));
+        // Other templates still take the object path with a holder present.
+        final byte[] batch = new SupportCodec().encode(new TxBatch(1, 0, List.of()));
+        slot.putBytes(0, batch);
+        assertInstanceOf(PeerFrameRecovery.RecoveredTxs.class, recovery.recover(slot, 0, batch.length, 1, holder));
+    }
+
+    @Test
+    void aProposalIsCheckedInAReusedHolderAndCopiedOnlyWhenItPasses()
+    {
+        final long view = 5;
+        final int leader = new MemberSet(List.of(new Member(keys[0].publicKey(), 1), new Member(keys[1].publicKey(), 1),
+            new Member(keys[2].publicKey(), 1), new Member(keys[3].publicKey(), 1)), 0).schedule().leader(view);
+        final Hash32 block = Hash32.wrap(new byte[] {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9});
+        final BlockCandidate candidate = new BlockCandidate(block, Hash32.ZERO, 3, 1_700_000_000L, 0, 1, 0, 1, Hash32.ZERO,
+            Hash32.ZERO, new byte[64], List.of(Hash32.wrap(new byte[32])));
+        final Proposal good = new Proposal(view, 4, leader, candidate,
+            keys[leader].sign(domain.proposalDigest(view, block.bytes(), 4, Hash32.ZERO.bytes())));
+        final byte[] frame = new ConsensusCodec().encode(good);
+        final Object first = recovery.recover(frame, leader);
+        final Object second = recovery.recover(frame, leader);
+        assertInstanceOf(Proposal.class, first);
+        assertTrue(new MutableProposal().set(good).sameAs((Proposal)first));
+        assertTrue(first != second, "each passing proposal is its own copy");
+        final byte[] forged = new ConsensusCodec().encode(new Proposal(view, 3, leader, candidate, good.signature()));
+        assertNull(recovery.recover(forged, leader));
+        assertEquals(1, recovery.drops(DropReason.BAD_SIGNATURE));
+        assertTrue(new MutableProposal().set(good).sameAs((Proposal)first), "the kept copy is not the holder");
     }
 }
