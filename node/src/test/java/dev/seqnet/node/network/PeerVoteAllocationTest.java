@@ -147,7 +147,7 @@ class PeerVoteAllocationTest
         transport.close(); // sends are refused and counted from here on
         final NetworkCore host = new NetworkCore(new NetworkCore.Parts(SELF, CHAIN_ID, KEYS[SELF], members, domain,
             BigInteger.ONE, 1_700_000_000L, core, admission, mempool, ledger, null, journal, view, transport, 1024,
-            params.leaderTimeoutNs(), List.of(), List.of()));
+            params.leaderTimeoutNs(), List.of(), List.of(), List.of()));
         host.start();
         return host;
     }
