@@ -475,6 +475,8 @@ public final class BenchCommand implements Callable<Integer>
             json.put("fast_path_blocks", paths.fast());
             json.put("slow_path_blocks", paths.slow());
             json.put("indirect_blocks", paths.indirect());
+            json.put("view_timeouts", paths.timeouts());
+            json.put("views_nullified", paths.nullified());
             if (paths.blocks() > 0)
             {
                 json.put("sig_checks_per_block", Math.round(100.0 * paths.signaturesChecked() / paths.blocks()) / 100.0);
@@ -561,8 +563,9 @@ public final class BenchCommand implements Callable<Integer>
             return "unknown (no block counted by member 0's seq_status)";
         }
         return withCounts ? String.format(
-            "%.1f %%  (%d fast, %d slow, %d indirect blocks in the measured window, as member 0 counted them)",
-            share * 100, paths.fast(), paths.slow(), paths.indirect()) : String.format("%.1f %%", share * 100);
+            "%.1f %%  (%d fast, %d slow, %d indirect blocks in the measured window, as member 0 counted them; " +
+                "%d view timeouts, %d views nullified)",
+            share * 100, paths.fast(), paths.slow(), paths.indirect(), paths.timeouts(), paths.nullified()) : String.format("%.1f %%", share * 100);
     }
 
     private static void putShare(final ObjectNode node, final double share)

@@ -7,13 +7,14 @@ import dev.seqnet.node.cli.RpcClient;
  * How the blocks finalized during a bench window were finalized, as one member counted them: the
  * difference of its {@code seq_status} counters {@code blocks.fastFinalized}, {@code blocks.slowFinalized}
  * and {@code blocks.indirect} between {@link #markStart()} and {@link #markEnd()}. Gives the bench its
- * fast-path share, and the member's peer signature checks per finalized block ({@code sig.checked},
- * {@code sig.skipped}), the main CPU cost of a block.
+ * fast-path share, the member's peer signature checks per finalized block ({@code sig.checked},
+ * {@code sig.skipped}), the main CPU cost of a block, and its view timeouts and nullified views, which
+ * put a view timeout into the latency of every transaction that waited in such a view.
  */
 final class FinalityPaths
 {
     private static final String[] COUNTERS =
-        {"blocks.fastFinalized", "blocks.slowFinalized", "blocks.indirect", "sig.checked", "sig.skipped"};
+        {"blocks.fastFinalized", "blocks.slowFinalized", "blocks.indirect", "sig.checked", "sig.skipped", "timeouts", "views.nullified"};
 
     private final RpcClient client;
     private volatile long[] start;
@@ -66,6 +67,18 @@ final class FinalityPaths
     long signaturesSkipped()
     {
         return delta(4);
+    }
+
+    /** Views whose timer fired at the member in the window (R6a/R6b: a leader too slow or silent). */
+    long timeouts()
+    {
+        return delta(5);
+    }
+
+    /** Views the member saw nullified in the window (their transactions wait for a later view). */
+    long nullified()
+    {
+        return delta(6);
     }
 
     /** Blocks finalized in the window, by any path. */

@@ -155,6 +155,7 @@ class BenchCommandTest
         final long fast = summary.get("fast_path_blocks").asLong();
         final long slow = summary.get("slow_path_blocks").asLong();
         final long indirect = summary.get("indirect_blocks").asLong();
+        assertTrue(summary.get("view_timeouts").asLong() >= 0 && summary.get("views_nullified").asLong() >= 0, summary::toString);
         assertTrue(fast >= 0 && slow >= 0 && indirect >= 0 && fast + slow + indirect > 0,
             "member 0 finalized blocks in the window: " + summary);
         assertEquals((double)fast / (fast + slow + indirect), summary.get("fast_path_share").asDouble(), 0.001,
@@ -185,6 +186,9 @@ class BenchCommandTest
         assertTrue(victim >= 1 && victim <= 3, "member 0 is followed, never killed: " + kill);
         assertTrue(out.toString().contains("killed the leader, member " + victim), out.toString());
         assertTrue(kill.get("blocks_after").asLong() > 0, "the other three finalized blocks after the kill: " + kill);
+        // The dead leader's views can only end nullified (member 0 may join the others' Nullify before its own timer fires).
+        assertTrue(summary.get("views_nullified").asLong() > 0, summary::toString);
+        assertTrue(summary.get("view_timeouts").asLong() >= 0, summary::toString);
         assertTrue(kill.get("max_gap_after_ms").asDouble() > 0);
         assertEquals(40, kill.get("bound_ms").asLong(), "2 x the default 20 ms view timeout");
         assertEquals(kill.get("max_gap_after_ms").asDouble() <= 40, kill.get("within_bound").asBoolean());
