@@ -105,6 +105,9 @@ public final class TestnetLayout
                 config.transport.multicastEndpoint = MULTICAST_GROUP + ":" + udpPorts[nodes];
                 config.transport.multicastInterface = LOOPBACK;
                 config.transport.endpoint = LOOPBACK + ":" + udpPorts[i];
+                // Every member of a local network shares this host's cores: a recovery thread per member only
+                // adds a hand-off per message (docs/PERFORMANCE.md, "Inline recovery").
+                config.ingress.inlineRecovery = true;
                 for (int j = 0; j < nodes; j++)
                 {
                     if (j != i)

@@ -174,9 +174,9 @@ class BenchCommandTest
     @Timeout(180)
     void killingTheLeaderReportsTheGapAndTheOthersKeepFinalizing() throws Exception
     {
-        // The members run their ingress inline (no recovery thread): that mode, too, survives a leader's death.
+        // Recovery threads instead of the local network's inline default: that mode, too, survives a leader's death.
         final int exit = bench("--nodes", "4", "--rate", "40", "--duration", "4", "--warmup", "2", "--accounts", "20",
-            "--kill-leader-at", "1", "--member-setting", "ingress.inline_recovery=true", "--out", dir.resolve("kill").toString());
+            "--kill-leader-at", "1", "--member-setting", "ingress.inline_recovery=false", "--out", dir.resolve("kill").toString());
         assertEquals(0, exit, () -> "stdout:\n" + out + "\nstderr:\n" + err);
         final List<String> lines = out.toString().lines().toList();
         final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));

@@ -88,6 +88,7 @@ class TestnetLayoutTest
             groups.add(config.transport.multicastEndpoint);
             assertEquals("127.0.0.1", config.transport.multicastInterface);
             assertEquals(3, config.transport.peers.size());
+            assertTrue(config.ingress.inlineRecovery, "members sharing one host's cores recover inline");
 
             final Transport.Context ctx = config.transportContext(i, 4).conclude();
             assertEquals(Transport.Mode.MULTICAST, ctx.mode());
