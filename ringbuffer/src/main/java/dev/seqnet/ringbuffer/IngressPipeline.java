@@ -402,18 +402,8 @@ public final class IngressPipeline implements AutoCloseable
         inFlight.getAndIncrement();
         try
         {
-            if (RUNNING != state)
-            {
-                counters.framesRefused.increment();
-                return false;
-            }
-
-            final long sequence;
-            try
-            {
-                sequence = ring.tryNext();
-            }
-            catch (final InsufficientCapacityException ex)
+            final long sequence = claim();
+            if (sequence < 0)
             {
                 counters.framesRefused.increment();
                 return false;
@@ -454,24 +444,35 @@ public final class IngressPipeline implements AutoCloseable
         }
     }
 
+    /**
+     * Claims the next slot for a producer that has counted itself in {@link #inFlight}: its sequence, or
+     * {@code -NOT_RUNNING} / {@code -FULL}. The caller must publish a sequence it got, whatever happens.
+     */
+    private long claim()
+    {
+        if (RUNNING != state)
+        {
+            return -NOT_RUNNING;
+        }
+        try
+        {
+            return ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return -FULL;
+        }
+    }
+
     private int publish(final int kind, final byte[] raw, final IngressCallback callback)
     {
         inFlight.getAndIncrement();
         try
         {
-            if (RUNNING != state)
+            final long sequence = claim();
+            if (sequence < 0)
             {
-                return NOT_RUNNING;
-            }
-
-            final long sequence;
-            try
-            {
-                sequence = ring.tryNext();
-            }
-            catch (final InsufficientCapacityException ex)
-            {
-                return FULL;
+                return (int)-sequence;
             }
 
             final IngressEvent event = ring.get(sequence);

@@ -110,8 +110,7 @@ public final class PeerFrameRecovery implements FrameRecovery
             final MutableProposal proposal = proposals.get();
             return null == v.verifyProposal(frame, offset, length, proposal) ? proposal.toProposal() : null;
         }
-        if (template == Templates.PROPOSAL || template == Templates.VOTE || template == Templates.CERTIFICATE ||
-            template == Templates.CERTIFICATE_REQUEST)
+        if (template == Templates.VOTE || template == Templates.CERTIFICATE || template == Templates.CERTIFICATE_REQUEST)
         {
             final Decoded<ConsensusMessage> d = v.verify(frame, offset, length);
             return d.isOk() ? d.value() : null;
