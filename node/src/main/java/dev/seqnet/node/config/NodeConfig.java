@@ -81,6 +81,13 @@ public final class NodeConfig
          */
         public boolean inlineRecovery = false;
         /**
+         * Run the sequencer stage in the transport thread's duty cycle (needs {@link #inlineRecovery}; a
+         * member of a network only): one thread receives a peer's frame, checks it, runs consensus on it and
+         * sends the answer, with no wake-up of another thread in between. For several members on a few
+         * shared cores; a member with cores of its own keeps the stages on their own threads.
+         */
+        public boolean sequencerOnTransport = false;
+        /**
          * backoff (default: spin, yield, then block; no CPU when idle), yielding, sleeping, blocking,
          * busy-spin (dedicated pinned cores only).
          */
@@ -236,6 +243,11 @@ public final class NodeConfig
         if (ingress.tickIntervalMs <= 0 || ingress.tickIntervalMs > block.maxIntervalMs)
         {
             throw new IllegalArgumentException("need 0 < ingress.tick_interval_ms <= block.max_interval_ms");
+        }
+        if (ingress.sequencerOnTransport && !ingress.inlineRecovery)
+        {
+            throw new IllegalArgumentException(
+                "ingress.sequencer_on_transport needs ingress.inline_recovery = true (the transport thread recovers each frame itself)");
         }
         if (Integer.bitCount(ingress.ringSize) != 1)
         {

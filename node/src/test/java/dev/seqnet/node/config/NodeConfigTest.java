@@ -16,6 +16,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,6 +101,16 @@ class NodeConfigTest
             params.domain().voteDigest(MessageKind.FINALIZE, 7, hash));
         assertNotEquals(Hex.encode(new SigningDomain(5115, fileHash).voteDigest(MessageKind.FINALIZE, 7, hash)),
             Hex.encode(params.domain().voteDigest(MessageKind.FINALIZE, 7, hash)));
+    }
+
+    @Test
+    void theSequencerRunsOnTheTransportThreadOnlyWithInlineRecovery() throws Exception
+    {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> load("{\"ingress\":{\"sequencer_on_transport\":true}}"));
+        assertTrue(e.getMessage().contains("ingress.inline_recovery"), e.getMessage());
+        assertTrue(load("{\"ingress\":{\"sequencer_on_transport\":true,\"inline_recovery\":true}}").ingress.sequencerOnTransport);
+        assertFalse(load("{}").ingress.sequencerOnTransport, "off by default: a member with cores of its own keeps its threads");
     }
 
     @Test
