@@ -761,6 +761,7 @@ public final class Transport implements AutoCloseable
         private long offerRetryBudgetNs = DEFAULT_OFFER_RETRY_BUDGET_NS;
         private IdleStrategy offerIdleStrategy;
         private AgentInvoker driverAgentInvoker;
+        private long timerSlackNs;
         private NanoClock nanoClock;
         private ErrorHandler errorHandler;
         private boolean concluded;
@@ -835,6 +836,10 @@ public final class Transport implements AutoCloseable
             if (flowControlReceiverTimeoutNs <= 0 || offerRetryBudgetNs < 0)
             {
                 throw new IllegalStateException("flowControlReceiverTimeoutNs must be > 0 and offerRetryBudgetNs >= 0");
+            }
+            if (timerSlackNs < 0)
+            {
+                throw new IllegalArgumentException("timerSlackNs must be >= 0: " + timerSlackNs);
             }
             if (null == offerIdleStrategy)
             {
@@ -1076,6 +1081,21 @@ public final class Transport implements AutoCloseable
         public int mtuLength()
         {
             return mtuLength;
+        }
+
+        /**
+         * Linux timer slack in ns for the thread that runs this transport's {@link TransportAgent} (0, the default,
+         * keeps the system's, usually 50 µs): every idle park of that thread lasts at least about the slack.
+         */
+        public Context timerSlackNs(final long timerSlackNs)
+        {
+            this.timerSlackNs = timerSlackNs;
+            return this;
+        }
+
+        public long timerSlackNs()
+        {
+            return timerSlackNs;
         }
 
         /** Longest frame accepted; 0 (default) is the most Aeron allows, term length / 8. */

@@ -184,6 +184,11 @@ public final class NodeConfig
          * waits to be sent or read when the member is idle, against the CPU an idle member burns waking up.
          */
         public long idleMaxParkUs = 100;
+        /**
+         * Linux timer slack of the transport thread, in ns (0 keeps the system's, usually 50 µs): the kernel may
+         * end each idle park that much late, and a frame that arrives meanwhile waits for it.
+         */
+        public long timerSlackNs = 0;
     }
 
     /** Smallest transport term: a 2 MiB TxBatch/Proposal-carrying publication needs term / 8 ≥ 256 KiB (§3.6). */
@@ -294,6 +299,10 @@ public final class NodeConfig
     {
         transportMode();
         driverProfile();
+        if (transport.timerSlackNs < 0 || transport.timerSlackNs > 1_000_000_000L)
+        {
+            throw new IllegalArgumentException("transport.timer_slack_ns must be in [0, 1000000000]: " + transport.timerSlackNs);
+        }
         if (transport.idleMaxParkUs < 1 || transport.idleMaxParkUs > 1_000_000)
         {
             throw new IllegalArgumentException("transport.idle_max_park_us must be in [1, 1000000]: " + transport.idleMaxParkUs);
@@ -446,6 +455,7 @@ public final class NodeConfig
             .multicastEndpoint(transport.multicastEndpoint)
             .multicastInterface(transport.multicastInterface)
             .termLength(transport.termLength)
+            .timerSlackNs(transport.timerSlackNs)
             .aeronDirectoryName(aeronDirectory().toString());
     }
 
