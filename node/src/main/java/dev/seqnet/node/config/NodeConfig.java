@@ -186,9 +186,10 @@ public final class NodeConfig
         public long idleMaxParkUs = 100;
         /**
          * Linux timer slack of the transport thread, in ns (0 keeps the system's, usually 50 µs): the kernel may
-         * end each idle park that much late, and a frame that arrives meanwhile waits for it.
+         * end each idle park that much late, and a frame that arrives meanwhile waits for it. 1 µs makes the
+         * parks as long as {@code idle_max_park_us} says, for a few more wake-ups of an idle member.
          */
-        public long timerSlackNs = 0;
+        public long timerSlackNs = 1_000;
     }
 
     /** Smallest transport term: a 2 MiB TxBatch/Proposal-carrying publication needs term / 8 ≥ 256 KiB (§3.6). */
