@@ -175,7 +175,8 @@ public final class SequencerNode implements AutoCloseable
             final org.agrona.concurrent.Agent agent = null != pipeline.sequencerInvoker() ?
                 new org.agrona.concurrent.CompositeAgent(transportAgent, pipeline.sequencerInvoker()) : transportAgent;
             transportRunner = new org.agrona.concurrent.AgentRunner(
-                new org.agrona.concurrent.BackoffIdleStrategy(10, 20, 1_000,
+                new org.agrona.concurrent.BackoffIdleStrategy(config.transport.idleSpins, config.transport.idleYields,
+                    java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(config.transport.idleMinParkUs),
                     java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(config.transport.idleMaxParkUs)),
                 e -> LOG.log(System.Logger.Level.ERROR, "transport agent", e), null, agent);
             org.agrona.concurrent.AgentRunner.startOnThread(transportRunner);

@@ -185,6 +185,15 @@ public final class NodeConfig
          */
         public long idleMaxParkUs = 100;
         /**
+         * The transport thread's backoff after a duty cycle that found no work: this many busy spins, then this
+         * many {@code Thread.yield()}s, then parks from {@code idle_min_park_us} doubling to {@code idle_max_park_us}.
+         * Spins and yields catch an answer that comes within microseconds, at the price of CPU after every burst
+         * of work: worth it with a core to spare, not when members share a few.
+         */
+        public int idleSpins = 10;
+        public int idleYields = 20;
+        public long idleMinParkUs = 1;
+        /**
          * Linux timer slack of the transport thread, in ns (0 keeps the system's, usually 50 µs): the kernel may
          * end each idle park that much late, and a frame that arrives meanwhile waits for it. 1 µs makes the
          * parks as long as {@code idle_max_park_us} says, for a few more wake-ups of an idle member.
@@ -303,6 +312,13 @@ public final class NodeConfig
         if (transport.timerSlackNs < 0 || transport.timerSlackNs > 1_000_000_000L)
         {
             throw new IllegalArgumentException("transport.timer_slack_ns must be in [0, 1000000000]: " + transport.timerSlackNs);
+        }
+        if (transport.idleSpins < 0 || transport.idleYields < 0 || transport.idleMinParkUs < 1 ||
+            transport.idleMinParkUs > transport.idleMaxParkUs)
+        {
+            throw new IllegalArgumentException("need transport.idle_spins >= 0, idle_yields >= 0 and " +
+                "1 <= idle_min_park_us <= idle_max_park_us, got " + transport.idleSpins + ", " + transport.idleYields +
+                ", " + transport.idleMinParkUs + ", " + transport.idleMaxParkUs);
         }
         if (transport.idleMaxParkUs < 1 || transport.idleMaxParkUs > 1_000_000)
         {

@@ -153,6 +153,21 @@ class NodeConfigTest
     }
 
     @Test
+    void theTransportThreadsIdleSettingsAreChecked() throws Exception
+    {
+        for (final String bad : List.of("\"idle_spins\":-1", "\"idle_yields\":-1", "\"idle_min_park_us\":0",
+            "\"idle_min_park_us\":200", "\"timer_slack_ns\":-1", "\"timer_slack_ns\":2000000000"))
+        {
+            assertThrows(IllegalArgumentException.class, () -> load("{\"transport\":{" + bad + "}}"), bad);
+        }
+        final NodeConfig config = load("{\"transport\":{\"idle_spins\":0,\"idle_yields\":0,\"idle_min_park_us\":20,\"timer_slack_ns\":0}}");
+        assertEquals(0, config.transport.idleSpins);
+        assertEquals(20, config.transport.idleMinParkUs);
+        assertEquals(0, config.transportContext(0, 1).timerSlackNs(), "0 keeps the system's slack");
+        assertEquals(1_000, load("{}").transportContext(0, 1).timerSlackNs());
+    }
+
+    @Test
     void transportModesAndSizesAreChecked() throws Exception
     {
         assertEquals(Transport.Mode.MULTICAST, load("{}").transportMode());
