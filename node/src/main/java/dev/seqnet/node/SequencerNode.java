@@ -159,10 +159,7 @@ public final class SequencerNode implements AutoCloseable
         if (network != null)
         {
             final IngressPipeline ingress = pipeline;
-            transportRunner = new org.agrona.concurrent.AgentRunner(
-                new org.agrona.concurrent.BackoffIdleStrategy(10, 20, 1_000,
-                    java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(config.transport.idleMaxParkUs)),
-                e -> LOG.log(System.Logger.Level.ERROR, "transport agent", e), null,
+            final org.agrona.concurrent.Agent transportAgent =
                 new dev.seqnet.transport.TransportAgent(transport, (from, buffer, offset, length) ->
                 {
                     if (trace != null)
@@ -172,7 +169,16 @@ public final class SequencerNode implements AutoCloseable
                     // Copied into the ring slot's own buffer (no allocation for frames up to frameSlotLength);
                     // a full ring, or a frame over every limit, is a counted drop: retries and sync recover.
                     ingress.submitFrame(buffer, offset, length, from);
-                }));
+                });
+            // ingress.sequencer_on_transport: the frames this cycle put into the ring are sequenced in the same
+            // cycle, and what the core sends leaves on the next (the driver runs in this duty cycle too).
+            final org.agrona.concurrent.Agent agent = null != pipeline.sequencerInvoker() ?
+                new org.agrona.concurrent.CompositeAgent(transportAgent, pipeline.sequencerInvoker()) : transportAgent;
+            transportRunner = new org.agrona.concurrent.AgentRunner(
+                new org.agrona.concurrent.BackoffIdleStrategy(config.transport.idleSpins, config.transport.idleYields,
+                    java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(config.transport.idleMinParkUs),
+                    java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(config.transport.idleMaxParkUs)),
+                e -> LOG.log(System.Logger.Level.ERROR, "transport agent", e), null, agent);
             org.agrona.concurrent.AgentRunner.startOnThread(transportRunner);
         }
     }
@@ -220,6 +226,7 @@ public final class SequencerNode implements AutoCloseable
         final dev.seqnet.consensus.wire.HeldCertificates held = new dev.seqnet.consensus.wire.HeldCertificates(4096);
         final PeerFrameRecovery inbound = new PeerFrameRecovery(members, genesis.signingDomain(), genesis.chainId, held, verified);
         pipelineCtx
+            .useSequencerInvoker(config.ingress.sequencerOnTransport)
             .frameRecovery(inbound)
             .maxFrameLength(dev.seqnet.consensus.wire.FrameLimits.LARGE)
             // Consensus timers fire from the tick: at most 4 ms late against a 20 ms view timeout. A 1 ms
@@ -263,17 +270,19 @@ public final class SequencerNode implements AutoCloseable
         {
             rpc.close();
         }
-        if (transportRunner != null)
-        {
-            transportRunner.close();
-        }
         if (subscriptions != null)
         {
             subscriptions.close();
         }
+        // The pipeline drains before the transport thread stops: with ingress.sequencer_on_transport that thread
+        // is the one draining, and in any case it runs the media driver the drain's sends go through.
         if (pipeline != null)
         {
             pipeline.close();
+        }
+        if (transportRunner != null)
+        {
+            transportRunner.close();
         }
         if (vertx != null)
         {

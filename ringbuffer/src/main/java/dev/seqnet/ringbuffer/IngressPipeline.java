@@ -54,6 +54,8 @@ public final class IngressPipeline implements AutoCloseable
     private final RingBuffer<IngressEvent> ring;
     private final List<BatchEventProcessor<IngressEvent>> recoveryProcessors;
     private final BatchEventProcessor<IngressEvent> sequencerProcessor;
+    private final SequencerInvoker sequencerInvoker;
+    private final Sequence sequencerSequence;
     private final IngressCounters counters = new IngressCounters();
     private final StageFaults faults = new StageFaults();
     private final AtomicBoolean tickPending = new AtomicBoolean();
@@ -88,11 +90,23 @@ public final class IngressPipeline implements AutoCloseable
         final int shards = ctx.recoveryThreads();
         recoveryProcessors = new ArrayList<>(shards);
         final SequencerHandler sequencerHandler = new SequencerHandler(stage, ctx.clock(), counters, faults, tickPending);
-        if (0 == shards)
+        if (ctx.useSequencerInvoker())
+        {
+            // Inline, on the thread of whoever invokes it (conclude() requires recoveryThreads(0)).
+            final RecoveryHandler inlineRecovery = new RecoveryHandler(0, 1, recovery, ctx.frameRecovery(), faults, waitStrategy);
+            sequencerProcessor = null;
+            final com.lmax.disruptor.EventPoller<IngressEvent> poller = ring.newPoller();
+            sequencerSequence = poller.getSequence();
+            sequencerInvoker = new SequencerInvoker(this, poller,
+                new InlineHandler(inlineRecovery, sequencerHandler), faults, ctx.invokerBatchLimit(), ctx.tickIntervalMs());
+        }
+        else if (0 == shards)
         {
             // Inline: one thread recovers and sequences each slot, no hand-off between stage threads.
             final RecoveryHandler inlineRecovery = new RecoveryHandler(0, 1, recovery, ctx.frameRecovery(), faults, waitStrategy);
             sequencerProcessor = builder.build(ring, ring.newBarrier(), new InlineHandler(inlineRecovery, sequencerHandler));
+            sequencerSequence = sequencerProcessor.getSequence();
+            sequencerInvoker = null;
         }
         else
         {
@@ -107,9 +121,24 @@ public final class IngressPipeline implements AutoCloseable
                 recoverySequences[i] = processor.getSequence();
             }
             sequencerProcessor = builder.build(ring, ring.newBarrier(recoverySequences), sequencerHandler);
+            sequencerSequence = sequencerProcessor.getSequence();
+            sequencerInvoker = null;
         }
-        sequencerProcessor.setExceptionHandler(faults);
-        ring.addGatingSequences(sequencerProcessor.getSequence());
+        if (null != sequencerProcessor)
+        {
+            sequencerProcessor.setExceptionHandler(faults);
+        }
+        ring.addGatingSequences(sequencerSequence);
+    }
+
+    /**
+     * The sequencer stage for another duty cycle to run ({@link Context#useSequencerInvoker}), or null when the
+     * pipeline runs its own sequencer thread. Run it on one thread only, from {@link #start()} until
+     * {@link #close()} returns; that thread must not call {@code close()}.
+     */
+    public SequencerInvoker sequencerInvoker()
+    {
+        return sequencerInvoker;
     }
 
     /**
@@ -133,9 +162,14 @@ public final class IngressPipeline implements AutoCloseable
                 {
                     processorThreads.add(newThread(recoveryProcessors.get(i), RECOVERY_THREAD_PREFIX + i));
                 }
-                sequencerThread = newThread(sequencerProcessor, SEQUENCER_THREAD_NAME);
-                processorThreads.add(sequencerThread);
-                final Thread ticker = ctx.tickIntervalMs() > 0 ? newThread(this::runTicks, TICK_THREAD_NAME) : null;
+                if (null != sequencerProcessor)
+                {
+                    sequencerThread = newThread(sequencerProcessor, SEQUENCER_THREAD_NAME);
+                    processorThreads.add(sequencerThread);
+                }
+                // The invoker publishes its own ticks from its duty cycle.
+                final Thread ticker = ctx.tickIntervalMs() > 0 && null == sequencerInvoker ?
+                    newThread(this::runTicks, TICK_THREAD_NAME) : null;
 
                 for (final Thread thread : processorThreads)
                 {
@@ -155,7 +189,10 @@ public final class IngressPipeline implements AutoCloseable
                 state = CLOSED;
                 ticking = false;
                 recoveryProcessors.forEach(BatchEventProcessor::halt);
-                sequencerProcessor.halt();
+                if (null != sequencerProcessor)
+                {
+                    sequencerProcessor.halt();
+                }
                 throw ex;
             }
         }
@@ -239,6 +276,10 @@ public final class IngressPipeline implements AutoCloseable
             }
 
             state = CLOSING;
+            if (null != sequencerInvoker)
+            {
+                sequencerInvoker.wake();
+            }
             final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.drainTimeoutMs());
 
             stopTicks(deadlineNs);
@@ -248,9 +289,16 @@ public final class IngressPipeline implements AutoCloseable
             }
 
             final long last = ring.getCursor();
-            final Sequence done = sequencerProcessor.getSequence();
+            final Sequence done = sequencerSequence;
             while (done.get() < last && System.nanoTime() - deadlineNs < 0)
             {
+                if (null != sequencerInvoker && !sequencerInvoker.isInvoked())
+                {
+                    // Nobody runs the invoker (its duty cycle stopped first, or never started): no other
+                    // consumer exists, so this thread drains what was accepted.
+                    sequencerInvoker.doWork();
+                    continue;
+                }
                 LockSupport.parkNanos(CLOSE_POLL_NS);
             }
             if (done.get() < last)
@@ -266,7 +314,10 @@ public final class IngressPipeline implements AutoCloseable
             {
                 processor.halt();
             }
-            sequencerProcessor.halt();
+            if (null != sequencerProcessor)
+            {
+                sequencerProcessor.halt();
+            }
             for (final Thread thread : processorThreads)
             {
                 join(thread, deadlineNs);
@@ -279,6 +330,13 @@ public final class IngressPipeline implements AutoCloseable
     public boolean isClosed()
     {
         return state >= CLOSING;
+    }
+
+    /** Between {@link #start()} and the end of {@link #close()}'s drain: the sequencer stage handles slots. */
+    boolean isSequencing()
+    {
+        final int s = state;
+        return RUNNING == s || CLOSING == s;
     }
 
     /** Transactions accepted into the ring by {@link #submit}. */
@@ -435,6 +493,10 @@ public final class IngressPipeline implements AutoCloseable
                 // offset, out of memory) becomes an empty slot the stages skip.
                 event.kind = copied ? IngressEvent.FRAME : IngressEvent.EMPTY;
                 ring.publish(sequence);
+                if (null != sequencerInvoker)
+                {
+                    sequencerInvoker.wake();
+                }
             }
             return true;
         }
@@ -485,6 +547,10 @@ public final class IngressPipeline implements AutoCloseable
                 counters.submitted.increment();
             }
             ring.publish(sequence);
+            if (null != sequencerInvoker)
+            {
+                sequencerInvoker.wake();
+            }
             return PUBLISHED;
         }
         finally
@@ -531,7 +597,8 @@ public final class IngressPipeline implements AutoCloseable
         // Lock-free on purpose: a callback calling close() while another thread holds the lock in
         // close() must fail fast, not deadlock the drain. Callbacks and the stage run on the
         // sequencer thread; the recovery function is not expected to close the pipeline.
-        return thread == sequencerThread || thread == tickThread;
+        return thread == sequencerThread || thread == tickThread ||
+            (null != sequencerInvoker && sequencerInvoker.isInsideDoWork(thread));
     }
 
     private Thread newThread(final Runnable task, final String name)
@@ -577,6 +644,8 @@ public final class IngressPipeline implements AutoCloseable
         public static final int FRAME_SLOT_LENGTH_DEFAULT = 1024;
         /** Above the largest consensus frame (4 MiB, a block-sized response). */
         public static final int MAX_FRAME_LENGTH_DEFAULT = 8 << 20;
+        /** Slots per invoker duty cycle: enough for a burst, few enough that the host's transport is polled often. */
+        public static final int INVOKER_BATCH_LIMIT_DEFAULT = 256;
 
         private int ringSize = RING_SIZE_DEFAULT;
         private int recoveryThreads = recoveryThreadsDefault();
@@ -588,6 +657,8 @@ public final class IngressPipeline implements AutoCloseable
         private int frameSlotLength = FRAME_SLOT_LENGTH_DEFAULT;
         private int maxFrameLength = MAX_FRAME_LENGTH_DEFAULT;
         private ThreadFactory threadFactory = Context::daemonThread;
+        private boolean useSequencerInvoker;
+        private int invokerBatchLimit = INVOKER_BATCH_LIMIT_DEFAULT;
 
         /** {@code max(1, cores - 1)}: one core is left for the sequencer thread. */
         public static int recoveryThreadsDefault()
@@ -729,6 +800,35 @@ public final class IngressPipeline implements AutoCloseable
         }
 
         /**
+         * Whether the sequencer stage runs in another component's duty cycle ({@link #sequencerInvoker()})
+         * instead of on a thread of its own; it then also publishes the ticks, so the pipeline starts no
+         * thread at all. Requires {@code recoveryThreads(0)}: each slot is recovered and sequenced by the
+         * invoking thread. Default false.
+         */
+        public Context useSequencerInvoker(final boolean useSequencerInvoker)
+        {
+            this.useSequencerInvoker = useSequencerInvoker;
+            return this;
+        }
+
+        public boolean useSequencerInvoker()
+        {
+            return useSequencerInvoker;
+        }
+
+        /** Most slots one invoker duty cycle handles ({@link #INVOKER_BATCH_LIMIT_DEFAULT}). */
+        public Context invokerBatchLimit(final int invokerBatchLimit)
+        {
+            this.invokerBatchLimit = invokerBatchLimit;
+            return this;
+        }
+
+        public int invokerBatchLimit()
+        {
+            return invokerBatchLimit;
+        }
+
+        /**
          * Validates the configuration.
          *
          * @return this.
@@ -761,6 +861,15 @@ public final class IngressPipeline implements AutoCloseable
             {
                 throw new IllegalArgumentException(
                     "need 0 <= frameSlotLength <= maxFrameLength, was " + frameSlotLength + " / " + maxFrameLength);
+            }
+            if (useSequencerInvoker && 0 != recoveryThreads)
+            {
+                throw new IllegalArgumentException(
+                    "useSequencerInvoker needs recoveryThreads = 0 (inline recovery), was " + recoveryThreads);
+            }
+            if (invokerBatchLimit <= 0)
+            {
+                throw new IllegalArgumentException("invokerBatchLimit must be > 0, was " + invokerBatchLimit);
             }
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(threadFactory, "threadFactory");

@@ -74,6 +74,7 @@ public final class Transport implements AutoCloseable
     private final IdleStrategy offerIdleStrategy;
     private final AgentInvoker driverInvoker;
     private final AgentInvoker conductorInvoker;
+    private volatile Thread pollingThread;
     private final TransportCounters counters = new TransportCounters();
 
     private ExclusivePublication broadcastPublication;
@@ -91,6 +92,8 @@ public final class Transport implements AutoCloseable
     private final ManyToOneConcurrentArrayQueue<Image> unavailableImages =
         new ManyToOneConcurrentArrayQueue<>(UNAVAILABLE_IMAGE_QUEUE_CAPACITY);
     private FrameHandler frameHandler;
+    private int fragmentLimit = 1;
+    private boolean inPoll;
     private long offerDeadlineNs;
     private volatile boolean closed;
 
@@ -388,6 +391,20 @@ public final class Transport implements AutoCloseable
                 return SendResult.ADMIN_ACTION;
             }
 
+            if (null != driverInvoker && Thread.currentThread() == pollingThread)
+            {
+                // The sender is also the driver's thread (a sequencer run in the transport's duty cycle):
+                // idling here would wait for itself. Run the driver so its sender drains the term, and (unless
+                // this send comes from inside a poll) read this member's own images: a multicast member is a
+                // receiver of its own broadcasts, and flow control waits for the slowest receiver.
+                driverInvoker.invoke();
+                conductorInvoker.invoke();
+                if (!inPoll && null != frameHandler)
+                {
+                    pollSubscriptions(frameHandler, fragmentLimit);
+                }
+                continue;
+            }
             if (!idled)
             {
                 offerIdleStrategy.reset();
@@ -454,17 +471,35 @@ public final class Transport implements AutoCloseable
         int fragments = 0;
         if (null != driverInvoker)
         {
+            if (null == pollingThread)
+            {
+                pollingThread = Thread.currentThread();
+            }
             // Invoker mode: this duty cycle is also the media driver's and the Aeron client conductor's.
             fragments += driverInvoker.invoke();
             fragments += conductorInvoker.invoke();
         }
+        return fragments + pollSubscriptions(handler, fragmentLimit);
+    }
+
+    private int pollSubscriptions(final FrameHandler handler, final int fragmentLimit)
+    {
         frameHandler = handler;
-        fragments += broadcastSubscription.poll(broadcastFilter, fragmentLimit);
-        if (null != directSubscription)
+        this.fragmentLimit = fragmentLimit;
+        inPoll = true;
+        try
         {
-            fragments += directSubscription.poll(directFilter, fragmentLimit);
+            int fragments = broadcastSubscription.poll(broadcastFilter, fragmentLimit);
+            if (null != directSubscription)
+            {
+                fragments += directSubscription.poll(directFilter, fragmentLimit);
+            }
+            return fragments;
         }
-        return fragments;
+        finally
+        {
+            inPoll = false;
+        }
     }
 
     private void onUnavailableImage(final Image image)
@@ -726,6 +761,7 @@ public final class Transport implements AutoCloseable
         private long offerRetryBudgetNs = DEFAULT_OFFER_RETRY_BUDGET_NS;
         private IdleStrategy offerIdleStrategy;
         private AgentInvoker driverAgentInvoker;
+        private long timerSlackNs;
         private NanoClock nanoClock;
         private ErrorHandler errorHandler;
         private boolean concluded;
@@ -800,6 +836,10 @@ public final class Transport implements AutoCloseable
             if (flowControlReceiverTimeoutNs <= 0 || offerRetryBudgetNs < 0)
             {
                 throw new IllegalStateException("flowControlReceiverTimeoutNs must be > 0 and offerRetryBudgetNs >= 0");
+            }
+            if (timerSlackNs < 0)
+            {
+                throw new IllegalArgumentException("timerSlackNs must be >= 0: " + timerSlackNs);
             }
             if (null == offerIdleStrategy)
             {
@@ -1041,6 +1081,21 @@ public final class Transport implements AutoCloseable
         public int mtuLength()
         {
             return mtuLength;
+        }
+
+        /**
+         * Linux timer slack in ns for the thread that runs this transport's {@link TransportAgent} (0, the default,
+         * keeps the system's, usually 50 µs): every idle park of that thread lasts at least about the slack.
+         */
+        public Context timerSlackNs(final long timerSlackNs)
+        {
+            this.timerSlackNs = timerSlackNs;
+            return this;
+        }
+
+        public long timerSlackNs()
+        {
+            return timerSlackNs;
         }
 
         /** Longest frame accepted; 0 (default) is the most Aeron allows, term length / 8. */

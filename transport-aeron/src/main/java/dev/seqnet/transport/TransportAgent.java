@@ -41,6 +41,22 @@ public final class TransportAgent implements Agent
         this(transport, handler, DEFAULT_FRAGMENT_LIMIT);
     }
 
+    /**
+     * Sets this thread's timer slack to the transport context's {@link Transport.Context#timerSlackNs} (when > 0), so
+     * the runner's idle parks end when they are due: a frame that arrives while the thread is parked waits for the
+     * park to end.
+     */
+    @Override
+    public void onStart()
+    {
+        final long slackNs = transport.context().timerSlackNs();
+        if (slackNs > 0 && !ThreadTimerSlack.apply(slackNs))
+        {
+            System.getLogger(TransportAgent.class.getName()).log(System.Logger.Level.WARNING,
+                "transport: could not set the thread's timer slack to {0} ns; it keeps the system's", slackNs);
+        }
+    }
+
     public int doWork()
     {
         return transport.poll(handler, fragmentLimit);

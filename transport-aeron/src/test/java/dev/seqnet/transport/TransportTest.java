@@ -128,6 +128,51 @@ class TransportTest
     }
 
     @ParameterizedTest
+    @EnumSource(value = Transport.Mode.class, names = {"MULTICAST", "UNICAST"})
+    void theThreadThatRunsTheDriverCanSendPastAFullWindowWithoutPollingInBetween(final Transport.Mode mode)
+    {
+        // A sequencer run in the transport's duty cycle sends from the driver's own thread: a back-pressured offer
+        // there must run the driver (whose sender drains the window), not idle waiting for itself.
+        // A budget long enough for the receiver's status messages (its runner parks up to 1 ms), so a drop would
+        // mean the driver did not run, not that the peer was slow.
+        network(mode, 2, 64 * KIB, ctx -> ctx.offerRetryBudgetNs(TimeUnit.SECONDS.toNanos(2))).invokerDrivers();
+        network.startMember(0, false);
+        network.startMember(1, true);
+        final Transport sender = network.transports[0];
+        final TestNetwork.Recorder own = new TestNetwork.Recorder();
+        final long until = System.nanoTime() + TestNetwork.READY_TIMEOUT_NS;
+        while (!sender.connected(1) || !network.transports[1].receivingFrom(0))
+        {
+            sender.poll(own, 64);
+            assertTrue(System.nanoTime() < until, "member 0 connected to member 1");
+        }
+
+        final int frames = 48; // 3 terms of 64 KiB, far past the publication's window of half a term
+        final int length = 4 * KIB;
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[length]);
+        for (int seq = 0; seq < frames; seq++)
+        {
+            TestFrames.write(buffer, BROADCAST, 0, seq, length);
+            assertEquals(SendResult.SENT, sender.send(buffer, 0, length), "frame " + seq + " without a poll in between");
+        }
+        assertTrue(sender.counters().get(TransportCounter.BACK_PRESSURE_EVENTS) > 0, "the window did fill");
+        assertEquals(0, sender.counters().get(TransportCounter.BACK_PRESSURED_DROPS));
+
+        final long deadline = System.nanoTime() + TestNetwork.READY_TIMEOUT_NS;
+        while (network.received(1).size() < frames)
+        {
+            sender.poll(own, 64);
+            assertTrue(System.nanoTime() < deadline, "member 1 received every frame");
+        }
+        final List<TestNetwork.Frame> received = network.received(1);
+        for (int seq = 0; seq < frames; seq++)
+        {
+            TestFrames.verify(received.get(seq), length);
+            assertEquals(seq, TestFrames.seq(received.get(seq).bytes()), "in order");
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(Transport.Mode.class)
     void largeFrameIsReassembledIntact(final Transport.Mode mode)
     {

@@ -108,6 +108,8 @@ public final class TestnetLayout
                 // Every member of a local network shares this host's cores: a recovery thread per member only
                 // adds a hand-off per message (docs/PERFORMANCE.md, "Inline recovery").
                 config.ingress.inlineRecovery = true;
+                // ... and a sequencer thread of its own adds one more: the transport thread runs the stage too.
+                config.ingress.sequencerOnTransport = true;
                 for (int j = 0; j < nodes; j++)
                 {
                     if (j != i)

@@ -81,6 +81,13 @@ public final class NodeConfig
          */
         public boolean inlineRecovery = false;
         /**
+         * Run the sequencer stage in the transport thread's duty cycle (needs {@link #inlineRecovery}; a
+         * member of a network only): one thread receives a peer's frame, checks it, runs consensus on it and
+         * sends the answer, with no wake-up of another thread in between. For several members on a few
+         * shared cores; a member with cores of its own keeps the stages on their own threads.
+         */
+        public boolean sequencerOnTransport = false;
+        /**
          * backoff (default: spin, yield, then block; no CPU when idle), yielding, sleeping, blocking,
          * busy-spin (dedicated pinned cores only).
          */
@@ -177,6 +184,21 @@ public final class NodeConfig
          * waits to be sent or read when the member is idle, against the CPU an idle member burns waking up.
          */
         public long idleMaxParkUs = 100;
+        /**
+         * The transport thread's backoff after a duty cycle that found no work: this many busy spins, then this
+         * many {@code Thread.yield()}s, then parks from {@code idle_min_park_us} doubling to {@code idle_max_park_us}.
+         * Spins and yields catch an answer that comes within microseconds, at the price of CPU after every burst
+         * of work: worth it with a core to spare, not when members share a few.
+         */
+        public int idleSpins = 10;
+        public int idleYields = 20;
+        public long idleMinParkUs = 1;
+        /**
+         * Linux timer slack of the transport thread, in ns (0 keeps the system's, usually 50 µs): the kernel may
+         * end each idle park that much late, and a frame that arrives meanwhile waits for it. 1 µs makes the
+         * parks as long as {@code idle_max_park_us} says, for a few more wake-ups of an idle member.
+         */
+        public long timerSlackNs = 1_000;
     }
 
     /** Smallest transport term: a 2 MiB TxBatch/Proposal-carrying publication needs term / 8 ≥ 256 KiB (§3.6). */
@@ -237,6 +259,11 @@ public final class NodeConfig
         {
             throw new IllegalArgumentException("need 0 < ingress.tick_interval_ms <= block.max_interval_ms");
         }
+        if (ingress.sequencerOnTransport && !ingress.inlineRecovery)
+        {
+            throw new IllegalArgumentException(
+                "ingress.sequencer_on_transport needs ingress.inline_recovery = true (the transport thread recovers each frame itself)");
+        }
         if (Integer.bitCount(ingress.ringSize) != 1)
         {
             throw new IllegalArgumentException("ingress.ring_size must be a power of two: " + ingress.ringSize);
@@ -282,6 +309,17 @@ public final class NodeConfig
     {
         transportMode();
         driverProfile();
+        if (transport.timerSlackNs < 0 || transport.timerSlackNs > 1_000_000_000L)
+        {
+            throw new IllegalArgumentException("transport.timer_slack_ns must be in [0, 1000000000]: " + transport.timerSlackNs);
+        }
+        if (transport.idleSpins < 0 || transport.idleYields < 0 || transport.idleMinParkUs < 1 ||
+            transport.idleMinParkUs > transport.idleMaxParkUs)
+        {
+            throw new IllegalArgumentException("need transport.idle_spins >= 0, idle_yields >= 0 and " +
+                "1 <= idle_min_park_us <= idle_max_park_us, got " + transport.idleSpins + ", " + transport.idleYields +
+                ", " + transport.idleMinParkUs + ", " + transport.idleMaxParkUs);
+        }
         if (transport.idleMaxParkUs < 1 || transport.idleMaxParkUs > 1_000_000)
         {
             throw new IllegalArgumentException("transport.idle_max_park_us must be in [1, 1000000]: " + transport.idleMaxParkUs);
@@ -434,6 +472,7 @@ public final class NodeConfig
             .multicastEndpoint(transport.multicastEndpoint)
             .multicastInterface(transport.multicastInterface)
             .termLength(transport.termLength)
+            .timerSlackNs(transport.timerSlackNs)
             .aeronDirectoryName(aeronDirectory().toString());
     }
 

@@ -89,6 +89,7 @@ class TestnetLayoutTest
             assertEquals("127.0.0.1", config.transport.multicastInterface);
             assertEquals(3, config.transport.peers.size());
             assertTrue(config.ingress.inlineRecovery, "members sharing one host's cores recover inline");
+            assertTrue(config.ingress.sequencerOnTransport, "... and sequence on the transport thread");
 
             final Transport.Context ctx = config.transportContext(i, 4).conclude();
             assertEquals(Transport.Mode.MULTICAST, ctx.mode());

@@ -16,6 +16,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,6 +104,16 @@ class NodeConfigTest
     }
 
     @Test
+    void theSequencerRunsOnTheTransportThreadOnlyWithInlineRecovery() throws Exception
+    {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> load("{\"ingress\":{\"sequencer_on_transport\":true}}"));
+        assertTrue(e.getMessage().contains("ingress.inline_recovery"), e.getMessage());
+        assertTrue(load("{\"ingress\":{\"sequencer_on_transport\":true,\"inline_recovery\":true}}").ingress.sequencerOnTransport);
+        assertFalse(load("{}").ingress.sequencerOnTransport, "off by default: a member with cores of its own keeps its threads");
+    }
+
+    @Test
     void badConsensusSettingsAreRefused()
     {
         for (final String bad : List.of("\"leader_timeout_ms\":0", "\"timeout_max_doublings\":21", "\"activity_window_views\":0",
@@ -139,6 +150,21 @@ class NodeConfigTest
         assertThrows(IllegalArgumentException.class, () -> config.transportContext(1, 5), "member 4 has no endpoint");
         assertThrows(IllegalArgumentException.class, () -> config.transportContext(1, 3), "peer 3 is not in genesis");
         assertThrows(IllegalArgumentException.class, () -> config.transportContext(2, 4), "self listed as a peer");
+    }
+
+    @Test
+    void theTransportThreadsIdleSettingsAreChecked() throws Exception
+    {
+        for (final String bad : List.of("\"idle_spins\":-1", "\"idle_yields\":-1", "\"idle_min_park_us\":0",
+            "\"idle_min_park_us\":200", "\"timer_slack_ns\":-1", "\"timer_slack_ns\":2000000000"))
+        {
+            assertThrows(IllegalArgumentException.class, () -> load("{\"transport\":{" + bad + "}}"), bad);
+        }
+        final NodeConfig config = load("{\"transport\":{\"idle_spins\":0,\"idle_yields\":0,\"idle_min_park_us\":20,\"timer_slack_ns\":0}}");
+        assertEquals(0, config.transport.idleSpins);
+        assertEquals(20, config.transport.idleMinParkUs);
+        assertEquals(0, config.transportContext(0, 1).timerSlackNs(), "0 keeps the system's slack");
+        assertEquals(1_000, load("{}").transportContext(0, 1).timerSlackNs());
     }
 
     @Test
