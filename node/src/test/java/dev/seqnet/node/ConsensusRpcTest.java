@@ -90,27 +90,14 @@ class ConsensusRpcTest
         return header;
     }
 
-    private static String transfer(final int account, final long nonce) throws Exception
+    private static String transfer(final int account, final long nonce)
     {
-        final RawTransaction tx = RawTransaction.createEtherTransaction(TestNodes.CHAIN_ID, BigInteger.valueOf(nonce),
-            BigInteger.valueOf(21_000), "0x1111111111111111111111111111111111111111", BigInteger.TEN,
-            BigInteger.valueOf(1_000_000), BigInteger.valueOf(2_000_000_000L));
-        return Hex.encode(TransactionEncoder.signMessage(tx, Credentials.create(Hex.encode(DevAccounts.privateKey(account)))));
+        return TestNodes.transfer(account, nonce);
     }
 
     private static long awaitIncluded(final RpcClient rpc, final String hash) throws Exception
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline)
-        {
-            final JsonNode tx = rpc.call("eth_getTransactionByHash", hash);
-            if (tx != null && !tx.isNull() && !tx.get("blockNumber").isNull())
-            {
-                return Hex.parseQuantity(tx.get("blockNumber").asText()).longValue();
-            }
-            Thread.sleep(2);
-        }
-        throw new AssertionError("transaction " + hash + " not finalized in time");
+        return TestNodes.awaitIncluded(rpc, hash);
     }
 
     @Test
