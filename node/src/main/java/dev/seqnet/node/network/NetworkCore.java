@@ -121,6 +121,9 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     private final ArrayDeque<FinalizedBlock> undelivered = new ArrayDeque<>();
     private boolean draining;
     private final HashMap<Hash32, Proposal> proposals = new HashMap<>();
+    /** Proposals at or below this height have been dropped ({@link #pruneProposals}). */
+    private long proposalsPrunedThrough;
+    private final java.util.function.Predicate<Proposal> atOrBelowPruned = p -> p.block().height() <= proposalsPrunedThrough;
     /** Own Proposal/Notarize: body, then OwnVote, then send (§8.1). */
     private final OwnVoteJournal ownVotes;
     /** Transactions of the bodies read back on restart, by block: the TxStore may not hold them. */
@@ -394,6 +397,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             statusStale = false;
             status = core.status();
         }
+        pruneProposals();
         if (trace != null)
         {
             trace.flush();
@@ -453,6 +457,23 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             onSupport(now, s);
         }
         fireTimers(now);
+    }
+
+    /**
+     * Forgets the proposals at or below the committed head, once per tick in which the head moved. A
+     * finalized block's proposal goes when it is delivered; these are the others: blocks of views that
+     * were nullified or of another branch, and proposals that arrived too late for the core to take.
+     * None can be finalized any more, so nothing asks for them again, and without this they would stay
+     * for good (a proposal holds 32 bytes per transaction).
+     */
+    private void pruneProposals()
+    {
+        final long head = chain.headHeight();
+        if (head > proposalsPrunedThrough)
+        {
+            proposalsPrunedThrough = head;
+            proposals.values().removeIf(atOrBelowPruned);
+        }
     }
 
     /**

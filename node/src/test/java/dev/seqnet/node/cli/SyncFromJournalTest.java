@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -41,9 +42,19 @@ class SyncFromJournalTest
     private final RpcClient[] clients = new RpcClient[4];
 
     @AfterEach
-    void stop()
+    void stop() throws IOException
     {
         dev.seqnet.bench.LocalProcesses.stopAll(Arrays.stream(members).filter(Objects::nonNull).toList());
+        for (int i = 0; i < 4; i++)
+        {
+            final Path log = TestnetLayout.configPath(dir, i).getParent().resolve("member.log");
+            if (Files.exists(log))
+            {
+                System.out.println("---- member " + i + " log (tail)");
+                final List<String> lines = Files.readAllLines(log);
+                lines.subList(Math.max(0, lines.size() - 30), lines.size()).forEach(System.out::println);
+            }
+        }
     }
 
     @Test
@@ -111,13 +122,17 @@ class SyncFromJournalTest
         T get() throws Exception;
     }
 
-    /** Retries until the attempt answers non-null (members may still be starting), for up to 60 s. */
-    private static <T> T awaitAnswer(final Attempt<T> attempt) throws Exception
+    /** Retries until the attempt answers non-null (members may still be starting), for up to 60 s, while every member started lives. */
+    private <T> T awaitAnswer(final Attempt<T> attempt) throws Exception
     {
         final long deadline = System.nanoTime() + 60_000_000_000L;
         Exception last = null;
         while (System.nanoTime() < deadline)
         {
+            for (int i = 0; i < members.length; i++)
+            {
+                assertFalse(members[i] != null && !members[i].isAlive(), "member " + i + " exited (its log is printed below)");
+            }
             try
             {
                 final T answer = attempt.get();
