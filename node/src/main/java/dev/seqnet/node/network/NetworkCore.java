@@ -120,10 +120,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     private static final TimerKind[] TIMER_KINDS = TimerKind.values();
     private final ArrayDeque<FinalizedBlock> undelivered = new ArrayDeque<>();
     private boolean draining;
-    private final HashMap<Hash32, Proposal> proposals = new HashMap<>();
-    /** Proposals at or below this height have been dropped ({@link #pruneProposals}). */
-    private long proposalsPrunedThrough;
-    private final java.util.function.Predicate<Proposal> atOrBelowPruned = p -> p.block().height() <= proposalsPrunedThrough;
+    private final HeldProposals proposals = new HeldProposals();
     /** Own Proposal/Notarize: body, then OwnVote, then send (§8.1). */
     private final OwnVoteJournal ownVotes;
     /** Transactions of the bodies read back on restart, by block: the TxStore may not hold them. */
@@ -242,7 +239,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             LOG.log(System.Logger.Level.WARNING, "journaled body of view " + p.view() + " does not decode, left out: " + e.getMessage());
             return;
         }
-        proposals.putIfAbsent(p.blockHash(), p);
+        proposals.add(p);
         recoveredTxs.put(p.blockHash(), txs);
         recoveredProposals.add(p);
     }
@@ -397,7 +394,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             statusStale = false;
             status = core.status();
         }
-        pruneProposals();
+        proposals.pruneAtOrBelow(chain.headHeight());
         if (trace != null)
         {
             trace.flush();
@@ -425,7 +422,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         {
             if (m instanceof Proposal p)
             {
-                proposals.putIfAbsent(p.blockHash(), p);
+                proposals.add(p);
             }
             feed(new Input.MessageReceived(now, m));
             if (m instanceof Certificate c && heldCertificates != null)
@@ -457,23 +454,6 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             onSupport(now, s);
         }
         fireTimers(now);
-    }
-
-    /**
-     * Forgets the proposals at or below the committed head, once per tick in which the head moved. A
-     * finalized block's proposal goes when it is delivered; these are the others: blocks of views that
-     * were nullified or of another branch, and proposals that arrived too late for the core to take.
-     * None can be finalized any more, so nothing asks for them again, and without this they would stay
-     * for good (a proposal holds 32 bytes per transaction).
-     */
-    private void pruneProposals()
-    {
-        final long head = chain.headHeight();
-        if (head > proposalsPrunedThrough)
-        {
-            proposalsPrunedThrough = head;
-            proposals.values().removeIf(atOrBelowPruned);
-        }
     }
 
     /**
@@ -1133,7 +1113,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         }
         else if (s instanceof BlockResponse r)
         {
-            proposals.putIfAbsent(r.proposal().blockHash(), r.proposal());
+            proposals.add(r.proposal());
             feed(new Input.MessageReceived(now, r.proposal()));
         }
         else if (s instanceof SyncRequest r)
