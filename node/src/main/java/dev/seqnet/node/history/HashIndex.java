@@ -17,8 +17,8 @@ import java.util.function.LongPredicate;
  * sequence per table on a lookup: a hit in the newest table (recent transactions, what clients ask
  * for) is 1–2 probes; a miss costs ≈ 2.5 probes per table, and there are log2(entries / initial
  * capacity) + 1 tables (16 after 2^35 entries, a year at 1,000 tx/s, with the default 2^20 initial
- * slots). Disk: 32 bytes per entry in a full table; files total up to 64 bytes per entry right after
- * a new table is made, whose untouched pages take no disk until it fills.
+ * slots). Disk: the tables together are between half and a quarter full, 32 to 64 bytes per entry
+ * (a new table's pages are soon all touched: entries land uniformly).
  * <p>
  * <b>Fingerprints, not keys.</b> The full 32-byte key would make a slot 40 bytes instead of 16. A
  * lookup already fetches the block the value points to (to answer with it), so it checks the full
