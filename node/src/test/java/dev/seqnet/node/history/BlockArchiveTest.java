@@ -31,13 +31,13 @@ class BlockArchiveTest
     /** Journaled without its FinalizedBlock record (as a one-member network journals every block). */
     private static final long BARE = 10;
 
-    @TempDir
-    Path dir;
+    private final List<L2Block> blocks = new ArrayList<>();
+    private long droppedIndex;
     private Journal journal;
     private HeightIndex heights;
     private BlockArchive archive;
-    private final List<L2Block> blocks = new ArrayList<>();
-    private long droppedIndex;
+    @TempDir
+    Path dir;
 
     @BeforeEach
     void journal() throws Exception
