@@ -63,6 +63,7 @@ public class ReplayBenchmark
     private Path dir;
     private Genesis genesis;
     private Journal journal;
+    private ChainView view;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception
@@ -90,8 +91,9 @@ public class ReplayBenchmark
         final NativeLedger ledger = new NativeLedger(alloc, fee);
         final PoolRemovals removals = new PoolRemovals();
         final Mempool mempool = new Mempool(new Mempool.Context().accountState(ledger).removalListener(removals));
-        journal = Journal.open(new Journal.Context().dir(dir));
-        final SequencerCore core = new SequencerCore(key, mempool, ledger, journal, new ChainView(), removals, fee, BigInteger.ONE,
+        journal = Journal.open(new Journal.Context().dir(dir.resolve("journal")));
+        view = new ChainView(new ChainView.Context().indexDir(dir.resolve("index")).journal(journal));
+        final SequencerCore core = new SequencerCore(key, mempool, ledger, journal, view, removals, fee, BigInteger.ONE,
             0, 1000, genesis.timestamp);
         core.recovered(null, 0);
         final TxDecoder decoder = new TxDecoder(CHAIN_ID);
@@ -132,6 +134,7 @@ public class ReplayBenchmark
     @TearDown(Level.Trial)
     public void tearDown() throws Exception
     {
+        view.close();
         journal.close();
         try (Stream<Path> files = Files.walk(dir))
         {

@@ -50,6 +50,7 @@ public final class JournalReader implements AutoCloseable
     private long lastReadIndex = Journal.NULL_INDEX;
     private long endVerifiedAt = NOT_CHECKED;
     private long lastEndCheckNs = System.nanoTime() - END_CHECK_INTERVAL_NS;
+    private boolean threadHandOff;
     private boolean closed;
 
     JournalReader(final SingleChronicleQueue queue, final File dir, final int expectedSchemaId, final int maxEntryLength)
@@ -149,6 +150,22 @@ public final class JournalReader implements AutoCloseable
         }
     }
 
+    /**
+     * Lets threads take turns with this reader. Chronicle refuses a tailer used by a thread other than
+     * the one that first used it; a reader serving random reads for a pool of threads turns that check
+     * off. The caller still uses it from one thread at a time, with a happens-before edge between
+     * turns (a lock).
+     */
+    public JournalReader allowThreadHandOff()
+    {
+        threadHandOff = true;
+        if (null != tailer)
+        {
+            tailer.singleThreadedCheckDisabled(true);
+        }
+        return this;
+    }
+
     /** Index the next {@link #next} call will read (Chronicle's tailer index). */
     public long nextIndex()
     {
@@ -242,6 +259,10 @@ public final class JournalReader implements AutoCloseable
             try
             {
                 tailer = queue.createTailer();
+                if (threadHandOff)
+                {
+                    tailer.singleThreadedCheckDisabled(true);
+                }
             }
             catch (final Throwable ex)
             {

@@ -40,7 +40,7 @@ public final class SequencerNode implements AutoCloseable
 {
     private final NodeConfig config;
     private final Genesis genesis;
-    private final ChainView view = new ChainView();
+    private ChainView view;
     private DataDirLock dataLock;
     private Journal journal;
     private IngressPipeline pipeline;
@@ -106,6 +106,11 @@ public final class SequencerNode implements AutoCloseable
         dataLock = DataDirLock.acquire(config.dataPath());
         final Path journalDir = config.dataPath().resolve("journal");
         journal = Journal.open(new Journal.Context().dir(journalDir).syncOnAppend(config.journal.syncOnAppend || "msync".equals(config.consensus.voteSync)));
+        // Rebuilt from the journal below (recovery publishes every block again): the index files hold nothing the journal does not.
+        view = new ChainView(new ChainView.Context()
+            .indexDir(config.dataPath().resolve("index"))
+            .journal(journal)
+            .cachedBlocks(config.chain.cachedBlocks));
         core = new SequencerCore(key, mempool, ledger, journal, view, removals, feeRecipient,
             genesis.l1FeeRateValue(), config.block.minIntervalMs, config.block.maxIntervalMs, genesis.timestamp);
         for (final Address address : alloc.keySet())
@@ -137,7 +142,7 @@ public final class SequencerNode implements AutoCloseable
         }
         else
         {
-            consensus = new SoloConsensus(view, key, genesis.signingDomain());
+            consensus = new SoloConsensus(view, key, genesis.signingDomain(), config.chain.cachedBlocks);
             stage = core;
         }
         pipeline = new IngressPipeline(pipelineCtx, decoder::decode, stage);
@@ -198,7 +203,7 @@ public final class SequencerNode implements AutoCloseable
         final ConsensusRecovery consensusRecovery;
         try (JournalReader reader = journal.newReader())
         {
-            consensusRecovery = new ConsensusRecovery().scan(reader);
+            consensusRecovery = new ConsensusRecovery(config.chain.cachedBlocks).scan(reader);
         }
         final L2Block head = recovery.head();
         final dev.seqnet.consensus.core.RecoveredState recovered = consensusRecovery.state(head);
@@ -306,6 +311,10 @@ public final class SequencerNode implements AutoCloseable
         if (trace != null)
         {
             trace.close();
+        }
+        if (view != null)
+        {
+            view.close(); // RPC and the pipeline have stopped: nothing reads the mapped indexes any more
         }
         if (journal != null)
         {

@@ -11,17 +11,12 @@ import dev.seqnet.consensus.FinalityVerifier;
 import dev.seqnet.consensus.Member;
 import dev.seqnet.consensus.Quorums;
 import dev.seqnet.node.cli.RpcClient;
-import dev.seqnet.node.config.DevAccounts;
 import dev.seqnet.node.config.NodeConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.crypto.Credentials;
-import org.web3j.crypto.RawTransaction;
-import org.web3j.crypto.TransactionEncoder;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -30,7 +25,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,27 +84,14 @@ class ConsensusRpcTest
         return header;
     }
 
-    private static String transfer(final int account, final long nonce) throws Exception
+    private static String transfer(final int account, final long nonce)
     {
-        final RawTransaction tx = RawTransaction.createEtherTransaction(TestNodes.CHAIN_ID, BigInteger.valueOf(nonce),
-            BigInteger.valueOf(21_000), "0x1111111111111111111111111111111111111111", BigInteger.TEN,
-            BigInteger.valueOf(1_000_000), BigInteger.valueOf(2_000_000_000L));
-        return Hex.encode(TransactionEncoder.signMessage(tx, Credentials.create(Hex.encode(DevAccounts.privateKey(account)))));
+        return TestNodes.transfer(account, nonce);
     }
 
     private static long awaitIncluded(final RpcClient rpc, final String hash) throws Exception
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline)
-        {
-            final JsonNode tx = rpc.call("eth_getTransactionByHash", hash);
-            if (tx != null && !tx.isNull() && !tx.get("blockNumber").isNull())
-            {
-                return Hex.parseQuantity(tx.get("blockNumber").asText()).longValue();
-            }
-            Thread.sleep(2);
-        }
-        throw new AssertionError("transaction " + hash + " not finalized in time");
+        return TestNodes.awaitIncluded(rpc, hash);
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.seqnet.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.seqnet.chain.Hex;
+import dev.seqnet.node.cli.RpcClient;
 import dev.seqnet.node.config.DevAccounts;
 import dev.seqnet.node.config.Genesis;
 import dev.seqnet.node.config.KeyFile;
@@ -7,6 +10,11 @@ import dev.seqnet.node.config.NodeConfig;
 
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionEncoder;
 
 /** Lays out a one-member node directory for tests: RPC on an ephemeral port, dev accounts funded. */
 final class TestNodes
@@ -39,5 +47,30 @@ final class TestNodes
         config.ingress.ringSize = 1024;
         config.save(dir.resolve("node.json"));
         return NodeConfig.load(dir.resolve("node.json"));
+    }
+
+    /** A signed EIP-1559 transfer of 10 wei from dev account {@code account}, as hex. */
+    static String transfer(final int account, final long nonce)
+    {
+        final RawTransaction tx = RawTransaction.createEtherTransaction(CHAIN_ID, BigInteger.valueOf(nonce),
+            BigInteger.valueOf(21_000), "0x1111111111111111111111111111111111111111", BigInteger.TEN,
+            BigInteger.valueOf(1_000_000), BigInteger.valueOf(2_000_000_000L));
+        return Hex.encode(TransactionEncoder.signMessage(tx, Credentials.create(Hex.encode(DevAccounts.privateKey(account)))));
+    }
+
+    /** The height of the block that finalized {@code hash}, waiting up to 20 s for it. */
+    static long awaitIncluded(final RpcClient rpc, final String hash) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline)
+        {
+            final JsonNode tx = rpc.call("eth_getTransactionByHash", hash);
+            if (tx != null && !tx.isNull() && !tx.get("blockNumber").isNull())
+            {
+                return Hex.parseQuantity(tx.get("blockNumber").asText()).longValue();
+            }
+            Thread.sleep(2);
+        }
+        throw new AssertionError("transaction " + hash + " not finalized in time");
     }
 }

@@ -136,6 +136,12 @@ public final class L2Block
         return hash.clone();
     }
 
+    /** Copies the 32-byte hash into {@code dst} at {@code offset}: {@link #hash()} without a new array. */
+    public void copyHash(final byte[] dst, final int offset)
+    {
+        System.arraycopy(hash, 0, dst, offset, hash.length);
+    }
+
     /** A copy of the 64-byte r‖s signature. */
     public byte[] signature()
     {

@@ -3,6 +3,7 @@ package dev.seqnet.node.cli;
 import dev.seqnet.chain.Address;
 import dev.seqnet.chain.Hex;
 import dev.seqnet.chain.crypto.Keccak256;
+import dev.seqnet.chain.tx.TxRejection;
 import dev.seqnet.chain.tx.TxSigner;
 import dev.seqnet.node.bench.BlockSubscriber;
 import dev.seqnet.node.config.DevAccounts;
@@ -217,7 +218,12 @@ public final class TestnetCommand implements Callable<Integer>
         System.out.flush();
     }
 
-    /** Transfers at {@code --load} per second, round-robin over the dev accounts, nonces tracked locally. */
+    /**
+     * Transfers at {@code --load} per second, round-robin over the dev accounts, nonces tracked locally.
+     * A transfer refused as "nonce too high" (its account already has as many waiting as the pool allows,
+     * say while a cold network warms up) is sent again in a later slot instead of the next new one:
+     * skipping its nonce would leave a gap that holds every later transfer of the account forever.
+     */
     private void generateLoad(final String rpcUrl)
     {
         try
@@ -232,18 +238,28 @@ public final class TestnetCommand implements Callable<Integer>
                     client.call("eth_getTransactionCount", DevAccounts.address(i).toHex(), "pending").asText()).longValue();
             }
             final Address sink = Address.fromHex("0x000000000000000000000000000000000000dEaD");
+            final java.util.Queue<byte[]> again = new java.util.concurrent.ConcurrentLinkedQueue<>();
             final long intervalNanos = 1_000_000_000L / load;
             long next = System.nanoTime();
-            for (long n = 0; !Thread.currentThread().isInterrupted(); n++)
+            for (long n = 0; !Thread.currentThread().isInterrupted(); )
             {
-                final int a = (int)(n % DevAccounts.COUNT);
-                final byte[] raw = TxSigner.signDynamicFee(chainId, nonces[a]++, 1_000_000L, 2_000_000_000L, 21_000,
-                    sink, BigInteger.valueOf(1_000_000_000_000L), new byte[0], keys[a]);
+                byte[] raw = again.poll();
+                if (raw == null)
+                {
+                    final int a = (int)(n++ % DevAccounts.COUNT);
+                    raw = TxSigner.signDynamicFee(chainId, nonces[a]++, 1_000_000L, 2_000_000_000L, 21_000,
+                        sink, BigInteger.valueOf(1_000_000_000_000L), new byte[0], keys[a]);
+                }
+                final byte[] sent = raw;
                 final String hash = Hex.encode(Keccak256.hash(raw));
-                submitted.put(hash, System.nanoTime());
+                submitted.putIfAbsent(hash, System.nanoTime());
                 client.send(client.request("eth_sendRawTransaction", Hex.encode(raw))).thenAccept(body ->
                 {
-                    if (body.contains("\"error\""))
+                    if (body.contains(TxRejection.NONCE_TOO_HIGH.message()))
+                    {
+                        again.add(sent);
+                    }
+                    else if (body.contains("\"error\""))
                     {
                         submitted.remove(hash);
                         System.err.println("rejected: " + body);

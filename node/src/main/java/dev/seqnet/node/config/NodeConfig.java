@@ -39,6 +39,7 @@ public final class NodeConfig
     public Ingress ingress = new Ingress();
     public Mempool mempool = new Mempool();
     public Journal journal = new Journal();
+    public Chain chain = new Chain();
     public Consensus consensus = new Consensus();
     public TransportSettings transport = new TransportSettings();
 
@@ -113,6 +114,17 @@ public final class NodeConfig
     {
         /** Force each append to disk (survives machine crash, costs ms); off survives process crash. */
         public boolean syncOnAppend = false;
+    }
+
+    /** How much of the finalized chain a member keeps in memory; the rest is read from the journal. */
+    public static final class Chain
+    {
+        /**
+         * The most recent blocks (and, in a network member, their finalization records) held in memory for
+         * RPC and block sync; older ones are read back from the journal. Bounds the live heap a member's
+         * chain history costs whatever its length.
+         */
+        public int cachedBlocks = dev.seqnet.node.state.ChainView.Context.DEFAULT_CACHED_BLOCKS;
     }
 
     /**
@@ -271,6 +283,10 @@ public final class NodeConfig
         if (mempool.accountSlots <= 0 || mempool.globalSlots <= 0)
         {
             throw new IllegalArgumentException("mempool limits must be positive");
+        }
+        if (chain.cachedBlocks < 1)
+        {
+            throw new IllegalArgumentException("chain.cached_blocks must be at least 1: " + chain.cachedBlocks);
         }
         if (rpc.maxBlocksPerRequest <= 0 || rpc.maxBatch <= 0 || rpc.maxSubscriptionsPerConnection <= 0)
         {

@@ -12,8 +12,9 @@ import dev.seqnet.consensus.core.FinalizationPath;
 import dev.seqnet.consensus.core.FinalizedBlock;
 import dev.seqnet.node.state.ChainView;
 
+import dev.seqnet.node.state.HeightWindow;
+
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The consensus of a one-member network, honestly degenerate: view = height, member 0 leads every
@@ -29,16 +30,19 @@ public final class SoloConsensus implements ConsensusView
     private final SequencerKey key;
     private final SigningDomain domain;
     private final long startHeight;
-    private final ConcurrentHashMap<Long, FinalizedBlock> finalized = new ConcurrentHashMap<>();
+    /** Certificates made for recent heights; older ones are made again on request (the same bytes). */
+    private final HeightWindow<FinalizedBlock> finalized;
 
     /**
      * @param chain  the member's read model, already holding the blocks recovered from its journal
      *               (counters count from here).
      * @param key    the key of genesis member 0, the only member.
      * @param domain the genesis signing domain.
+     * @param cached how many recent heights' certificates to keep, once made.
      */
-    public SoloConsensus(final ChainView chain, final SequencerKey key, final SigningDomain domain)
+    public SoloConsensus(final ChainView chain, final SequencerKey key, final SigningDomain domain, final int cached)
     {
+        this.finalized = new HeightWindow<>(cached, FinalizedBlock::height);
         this.chain = chain;
         this.key = key;
         this.domain = domain;
@@ -75,8 +79,8 @@ public final class SoloConsensus implements ConsensusView
             new byte[][] {domain.signVote(key, MessageKind.NOTARIZE, view, hash)});
         final FinalizedBlock record = new FinalizedBlock(
             height, view, view - 1, 0, Hash32.wrap(hash), FinalizationPath.FAST, height, certificate);
-        final FinalizedBlock raced = finalized.putIfAbsent(height, record);
-        return raced != null ? raced : record;
+        finalized.put(record); // two RPC threads may make it at once: deterministic, so either copy is the same
+        return record;
     }
 
     @Override

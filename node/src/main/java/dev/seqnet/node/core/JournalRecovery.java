@@ -110,7 +110,7 @@ public final class JournalRecovery implements JournalScanner.Visitor
         {
             unincluded.remove(Hash32.wrap(tx.hash()));
         }
-        core.publish(block, txs, false);
+        core.publish(block, txs, false, index);
         head = block;
         blocks++;
         transactions += txs.size();

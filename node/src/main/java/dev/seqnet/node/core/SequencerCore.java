@@ -239,9 +239,10 @@ public final class SequencerCore implements SequencerStage
             final L2Block block = BlockSealer.seal(header, key, built.gasUsed(), baseFee, raws, senders);
 
             final int length = blockCodec.encode(block, buffer, 0);
+            final long journalIndex;
             try
             {
-                journal.append(buffer, 0, length);
+                journalIndex = journal.append(buffer, 0, length);
             }
             catch (final RuntimeException | Error e)
             {
@@ -255,7 +256,7 @@ public final class SequencerCore implements SequencerStage
             committed = true;
             head = block;
             lastBlockMs = nowMs;
-            publish(block, txs, true);
+            publish(block, txs, true, journalIndex);
             // A block that ran out of gas leaves executable work behind: cut again at once.
             txsWaiting = mempool.pendingCount() > 0 && built.gasUsed() + ChainConstants.TX_BASE_GAS > ChainConstants.BLOCK_GAS_LIMIT;
             return block;
@@ -269,8 +270,13 @@ public final class SequencerCore implements SequencerStage
         }
     }
 
-    /** Updates the read model for a committed block: accounts touched, pending nonces, indexes. */
-    public void publish(final L2Block block, final List<EthTransaction> txs, final boolean notify)
+    /**
+     * Updates the read model for a committed block: accounts touched, pending nonces, indexes.
+     *
+     * @param journalIndex the Chronicle index of the block's {@code L2Block} entry, where the read model
+     *                     finds it again once it is no longer held in memory.
+     */
+    public void publish(final L2Block block, final List<EthTransaction> txs, final boolean notify, final long journalIndex)
     {
         for (final EthTransaction tx : txs)
         {
@@ -293,7 +299,7 @@ public final class SequencerCore implements SequencerStage
         {
             publishing = null;
         }
-        view.onBlock(block, txs, notify);
+        view.onBlock(block, txs, notify, journalIndex);
     }
 
     public void publishAccount(final Address address)

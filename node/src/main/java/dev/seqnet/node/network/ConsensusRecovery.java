@@ -26,16 +26,32 @@ import java.util.List;
  * the blocks it proposed or notarized. The result is the core's {@link RecoveredState}: a restarted
  * member never signs what conflicts with a vote it may already have sent; and, from {@link #bodies},
  * the non-final blocks it can serve to peers and deliver itself once they are finalized.
+ * <p>
+ * The scan's memory does not grow with the journal: it keeps the finalization records of the last
+ * {@code keepFinalized} heights (older ones are read from the journal when asked for, {@code
+ * BlockArchive}), and drops own votes, certificates and bodies of views a later finalization record
+ * covers, which restart ignores (§8.2: only views above the finalized head's count).
  */
 public final class ConsensusRecovery implements JournalScanner.Visitor
 {
     private final JournalCodec codec = new JournalCodec();
     private final List<OwnVote> ownVotes = new ArrayList<>();
     private final List<Certificate> certificates = new ArrayList<>();
-    private final List<FinalizedBlock> finalized = new ArrayList<>();
+    private final int keepFinalized;
+    private final java.util.ArrayDeque<FinalizedBlock> finalized = new java.util.ArrayDeque<>();
     private final List<dev.seqnet.node.consensus.EvidenceRecord> evidence = new ArrayList<>();
     private final List<ProposalBody> bodies = new ArrayList<>();
     private final dev.seqnet.consensus.wire.ConsensusCodec consensusCodec = new dev.seqnet.consensus.wire.ConsensusCodec();
+
+    /** @param keepFinalized how many of the latest finalization records to keep, at least 1 (node.json {@code chain.cached_blocks}). */
+    public ConsensusRecovery(final int keepFinalized)
+    {
+        if (keepFinalized < 1)
+        {
+            throw new IllegalArgumentException("keepFinalized must be at least 1: " + keepFinalized);
+        }
+        this.keepFinalized = keepFinalized;
+    }
 
     /** Scans the whole journal. */
     public ConsensusRecovery scan(final JournalReader reader) throws Exception
@@ -62,9 +78,16 @@ public final class ConsensusRecovery implements JournalScanner.Visitor
         else if (templateId == Templates.FINALIZED_BLOCK)
         {
             final FinalizedBlock fb = ok(codec.decodeFinalizedBlock(buffer, offset, length), index);
-            finalized.add(fb);
-            // Only bodies above the finalized head matter after a restart: keep the scan's memory to those.
+            finalized.addLast(fb);
+            if (finalized.size() > keepFinalized)
+            {
+                finalized.removeFirst();
+            }
+            // Only what lies above the finalized head matters after a restart (the core skips the rest, §8.2):
+            // keep the scan's memory to that.
             bodies.removeIf(b -> b.proposal().view() <= fb.view());
+            ownVotes.removeIf(v -> v.view() <= fb.view());
+            certificates.removeIf(c -> c.view() <= fb.view());
         }
         else if (templateId == Templates.CERTIFICATE_RECORD)
         {
@@ -91,10 +114,10 @@ public final class ConsensusRecovery implements JournalScanner.Visitor
         return d.value();
     }
 
-    /** The finalized-block metadata in journal (height) order. */
+    /** The finalized-block metadata of the latest {@code keepFinalized} heights, in journal (height) order. */
     public List<FinalizedBlock> finalized()
     {
-        return finalized;
+        return new ArrayList<>(finalized);
     }
 
     /** The evidence records journaled so far, in sequence order (new ones continue the numbering). */

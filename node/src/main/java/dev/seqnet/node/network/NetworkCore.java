@@ -47,6 +47,7 @@ import dev.seqnet.node.consensus.ConsensusView;
 import dev.seqnet.node.consensus.EvidenceRecord;
 import dev.seqnet.node.core.SequencerCore;
 import dev.seqnet.node.state.ChainView;
+import dev.seqnet.node.state.HeightWindow;
 import dev.seqnet.ordering.BaseFee;
 import dev.seqnet.ordering.BlockBuilder;
 import dev.seqnet.ordering.BuiltBlock;
@@ -65,7 +66,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -120,7 +120,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     private static final TimerKind[] TIMER_KINDS = TimerKind.values();
     private final ArrayDeque<FinalizedBlock> undelivered = new ArrayDeque<>();
     private boolean draining;
-    private final HashMap<Hash32, Proposal> proposals = new HashMap<>();
+    private final HeldProposals proposals = new HeldProposals();
     /** Own Proposal/Notarize: body, then OwnVote, then send (§8.1). */
     private final OwnVoteJournal ownVotes;
     /** Transactions of the bodies read back on restart, by block: the TxStore may not hold them. */
@@ -149,7 +149,11 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     private long evidenceSeq;
     private Throwable failure;
 
-    private final ConcurrentHashMap<Long, FinalizedBlock> finalizedByHeight = new ConcurrentHashMap<>();
+    /**
+     * The finalization records of the last {@code chain.cached_blocks} heights, for RPC and sync; older
+     * ones are read from the journal ({@link #finalized}), so the chain's certificates never pile up here.
+     */
+    private final HeightWindow<FinalizedBlock> finalizedWindow;
     private final CopyOnWriteArrayList<EvidenceRecord> evidence = new CopyOnWriteArrayList<>();
     private volatile CoreStatus status;
     /** An input changed the core since {@link #status} was taken; the next tick takes it again. */
@@ -196,9 +200,10 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         this.leaderTimeoutNs = p.leaderTimeoutNs();
         this.txWaitNs = TimeUnit.MICROSECONDS.toNanos(2000);
         this.trustedDecoder = new dev.seqnet.chain.tx.TxDecoder(p.chainId());
+        this.finalizedWindow = new HeightWindow<>(view.cachedBlocks(), FinalizedBlock::height);
         for (final FinalizedBlock fb : p.recoveredFinalized())
         {
-            finalizedByHeight.put(fb.height(), fb);
+            finalizedWindow.put(fb);
         }
         for (final EthTransaction tx : mempool.snapshot())
         {
@@ -234,7 +239,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             LOG.log(System.Logger.Level.WARNING, "journaled body of view " + p.view() + " does not decode, left out: " + e.getMessage());
             return;
         }
-        proposals.putIfAbsent(p.blockHash(), p);
+        proposals.add(p);
         recoveredTxs.put(p.blockHash(), txs);
         recoveredProposals.add(p);
     }
@@ -389,6 +394,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             statusStale = false;
             status = core.status();
         }
+        proposals.pruneAtOrBelow(chain.headHeight());
         if (trace != null)
         {
             trace.flush();
@@ -416,7 +422,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         {
             if (m instanceof Proposal p)
             {
-                proposals.putIfAbsent(p.blockHash(), p);
+                proposals.add(p);
             }
             feed(new Input.MessageReceived(now, m));
             if (m instanceof Certificate c && heldCertificates != null)
@@ -1037,16 +1043,23 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             }
         }
         final L2Block block = chain.oldest().block();
-        final int length = blockCodec.encode(block, journalBuffer, 0);
-        journal.append(journalBuffer, 0, length);
-        final int metaLength = journalCodec.encodeFinalizedBlock(fb, journalBuffer, 0);
-        journal.append(journalBuffer, 0, metaLength);
+        final long journalIndex = journalFinalized(block, fb);
         final SpeculativeChain.Open committed = chain.commitOldest(fb.blockHash());
-        finish(committed.block(), committed.txs(), fb);
+        finish(committed.block(), committed.txs(), fb, journalIndex);
         return true;
     }
 
-    private void finish(final L2Block block, final List<EthTransaction> txs, final FinalizedBlock fb)
+    /** Journals a finalized block and, right after it, its finalization record (§8.1); returns the block entry's index. */
+    private long journalFinalized(final L2Block block, final FinalizedBlock fb)
+    {
+        final int length = blockCodec.encode(block, journalBuffer, 0);
+        final long journalIndex = journal.append(journalBuffer, 0, length);
+        final int metaLength = journalCodec.encodeFinalizedBlock(fb, journalBuffer, 0);
+        journal.append(journalBuffer, 0, metaLength);
+        return journalIndex;
+    }
+
+    private void finish(final L2Block block, final List<EthTransaction> txs, final FinalizedBlock fb, final long journalIndex)
     {
         mempool.onBlockCommitted(txs);
         for (final EthTransaction tx : txs)
@@ -1055,8 +1068,8 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         }
         proposals.remove(fb.blockHash());
         recoveredTxs.remove(fb.blockHash());
-        finalizedByHeight.put(fb.height(), fb);
-        admission.publish(block, txs, true);
+        finalizedWindow.put(fb);
+        admission.publish(block, txs, true, journalIndex);
         if (trace != null)
         {
             trace.published(block.header().height(), txs.size());
@@ -1100,7 +1113,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         }
         else if (s instanceof BlockResponse r)
         {
-            proposals.putIfAbsent(r.proposal().blockHash(), r.proposal());
+            proposals.add(r.proposal());
             feed(new Input.MessageReceived(now, r.proposal()));
         }
         else if (s instanceof SyncRequest r)
@@ -1143,8 +1156,8 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         FinalizedBlock lastMeta = null;
         for (long h = r.fromHeight(); h <= last; h++)
         {
-            final L2Block b = view.block(h);
-            final FinalizedBlock fb = finalizedByHeight.get(h);
+            final L2Block b = view.block(h); // below the window: read from the journal (support path, not delivery)
+            final FinalizedBlock fb = finalized(h);
             if (b == null || fb == null)
             {
                 break;
@@ -1241,12 +1254,9 @@ public final class NetworkCore implements SequencerStage, ConsensusView
                 Hash32.wrap(b.hash()), dev.seqnet.consensus.core.FinalizationPath.INDIRECT,
                 b.height() + (blocks.size() - i - 1) + r.proof().headers().size(), // the height the proof certifies
                 certificate.value());
-            final int length = blockCodec.encode(b, journalBuffer, 0);
-            journal.append(journalBuffer, 0, length);
-            final int metaLength = journalCodec.encodeFinalizedBlock(fb, journalBuffer, 0);
-            journal.append(journalBuffer, 0, metaLength);
+            final long journalIndex = journalFinalized(b, fb);
             chain.head(b);
-            finish(b, txs, fb);
+            finish(b, txs, fb, journalIndex);
             last = fb;
         }
         if (last != null)
@@ -1287,7 +1297,12 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     @Override
     public FinalizedBlock finalized(final long height)
     {
-        return finalizedByHeight.get(height);
+        final FinalizedBlock held = finalizedWindow.get(height);
+        if (held != null)
+        {
+            return held;
+        }
+        return height >= 1 && height <= view.headHeight() ? view.archive().finalized(height) : null;
     }
 
     @Override

@@ -283,14 +283,15 @@ public final class RpcMethods
 
     private JsonNode transactionByHash(final byte[] hash) throws RpcException
     {
-        final ChainView.TxLocation location = view.txLocation(hash);
-        if (location != null)
+        final ChainView.FinalizedTx finalized = view.finalizedTx(hash);
+        if (finalized != null)
         {
-            final L2Block block = view.block(location.height());
+            final L2Block block = finalized.block();
+            final int index = finalized.index();
             try
             {
-                final EthTransaction tx = decoder.decodeTrusted(block.rawTx(location.index()), block.sender(location.index()));
-                return txJson(tx, block, location.index());
+                final EthTransaction tx = decoder.decodeTrusted(block.rawTx(index), block.sender(index));
+                return txJson(tx, block, index);
             }
             catch (final TxDecodeException e)
             {

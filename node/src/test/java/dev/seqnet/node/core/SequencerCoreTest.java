@@ -40,11 +40,15 @@ class SequencerCoreTest
     private Journal journal;
     private final TxDecoder decoder = new TxDecoder(CHAIN_ID);
     private final SequencerKey key = SequencerKey.generate(new SecureRandom());
-    private final ChainView view = new ChainView();
+    private ChainView view;
 
     @AfterEach
     void close()
     {
+        if (view != null)
+        {
+            view.close();
+        }
         if (journal != null)
         {
             journal.close();
@@ -69,6 +73,7 @@ class SequencerCoreTest
         final PoolRemovals removals = new PoolRemovals();
         final Mempool mempool = new Mempool(new Mempool.Context().accountState(ledger).removalListener(removals));
         journal = Journal.open(new Journal.Context().dir(dir.resolve("journal")));
+        view = new ChainView(new ChainView.Context().indexDir(dir.resolve("index")).journal(journal).hashInitialShift(8));
         final SequencerCore core = new SequencerCore(key, mempool, ledger, journal, view, removals, SINK, BigInteger.ONE,
             minIntervalMs, maxIntervalMs, T0 / 1000);
         core.recovered(null, 0);

@@ -72,6 +72,7 @@ class PeerVoteAllocationTest
     @TempDir
     Path dir;
     private Journal journal;
+    private ChainView view;
     private MediaDriverLauncher driver;
     private IngressPipeline pipeline;
     private ConsensusCore core;
@@ -113,6 +114,10 @@ class PeerVoteAllocationTest
         {
             pipeline.close();
         }
+        if (view != null)
+        {
+            view.close();
+        }
         if (journal != null)
         {
             journal.close();
@@ -136,7 +141,7 @@ class PeerVoteAllocationTest
         final PoolRemovals removals = new PoolRemovals();
         final Mempool mempool = new Mempool(new Mempool.Context().accountState(ledger).removalListener(removals));
         journal = Journal.open(new Journal.Context().dir(dir.resolve("journal")));
-        final ChainView view = new ChainView();
+        view = new ChainView(new ChainView.Context().indexDir(dir.resolve("index")).journal(journal).hashInitialShift(8));
         final SequencerCore admission = new SequencerCore(KEYS[SELF], mempool, ledger, journal, view, removals, feeRecipient,
             BigInteger.ONE, 0, 1000, 1_700_000_000L);
         admission.recovered(null, 0);

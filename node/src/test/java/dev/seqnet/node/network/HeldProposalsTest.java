@@ -1,0 +1,42 @@
+package dev.seqnet.node.network;
+
+import dev.seqnet.consensus.message.Proposal;
+import org.junit.jupiter.api.Test;
+
+import static dev.seqnet.node.network.OwnVoteJournalTest.block;
+import static dev.seqnet.node.network.OwnVoteJournalTest.proposal;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/** Proposals that can no longer be finalized are dropped once the head passes them, so the host's map stays small. */
+class HeldProposalsTest
+{
+    @Test
+    void proposalsAtOrBelowTheHeadAreForgottenAndTheRestKept()
+    {
+        final HeldProposals held = new HeldProposals();
+        final Proposal nullified = proposal(7, 6, 1, block(5, 1)); // height 5, its view nullified
+        final Proposal late = proposal(9, 8, 2, block(6, 0));      // height 6, arrived after its view
+        final Proposal next = proposal(12, 11, 3, block(8, 2));    // height 8: still open
+        held.add(nullified);
+        held.add(late);
+        held.add(next);
+        held.add(proposal(13, 12, 0, block(8, 2))); // the same block again, another view: the first is kept
+        assertEquals(3, held.size());
+        assertSame(next, held.get(next.blockHash()));
+
+        held.pruneAtOrBelow(6);
+        assertNull(held.get(nullified.blockHash()));
+        assertNull(held.get(late.blockHash()));
+        assertSame(next, held.get(next.blockHash()), "above the head: may still be finalized");
+
+        held.add(proposal(8, 7, 1, block(4, 0))); // a straggler below the head
+        held.pruneAtOrBelow(6);
+        assertEquals(2, held.size(), "the head did not move: no scan");
+        held.pruneAtOrBelow(7);
+        assertEquals(1, held.size());
+        held.remove(next.blockHash());
+        assertEquals(0, held.size());
+    }
+}
