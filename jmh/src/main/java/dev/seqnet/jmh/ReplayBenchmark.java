@@ -92,7 +92,7 @@ public class ReplayBenchmark
         final Mempool mempool = new Mempool(new Mempool.Context().accountState(ledger).removalListener(removals));
         journal = Journal.open(new Journal.Context().dir(dir));
         final SequencerCore core = new SequencerCore(key, mempool, ledger, journal, new ChainView(), removals, fee, BigInteger.ONE,
-            0, 1000, genesis.timestamp);
+            0, 1000, genesis.timestamp, Genesis.MAX_TRANSACTIONS_LIMIT); // full 476-transfer blocks, as before the cap
         core.recovered(null, 0);
         final TxDecoder decoder = new TxDecoder(CHAIN_ID);
         final long[] nonces = new long[ACCOUNTS];

@@ -107,7 +107,8 @@ public final class SequencerNode implements AutoCloseable
         final Path journalDir = config.dataPath().resolve("journal");
         journal = Journal.open(new Journal.Context().dir(journalDir).syncOnAppend(config.journal.syncOnAppend || "msync".equals(config.consensus.voteSync)));
         core = new SequencerCore(key, mempool, ledger, journal, view, removals, feeRecipient,
-            genesis.l1FeeRateValue(), config.block.minIntervalMs, config.block.maxIntervalMs, genesis.timestamp);
+            genesis.l1FeeRateValue(), config.block.minIntervalMs, config.block.maxIntervalMs, genesis.timestamp,
+            genesis.maxBlockTransactions());
         for (final Address address : alloc.keySet())
         {
             core.publishAccount(address);
@@ -232,7 +233,7 @@ public final class SequencerNode implements AutoCloseable
         }
         return new NetworkCore(new NetworkCore.Parts(self, genesis.chainId, key, members, genesis.signingDomain(),
             genesis.l1FeeRateValue(), genesis.timestamp, consensusCore, core, mempool, ledger, head, journal, view, transport,
-            2 * config.mempool.globalSlots, params.leaderTimeoutNs(), consensusRecovery.finalized(),
+            2 * config.mempool.globalSlots, params.leaderTimeoutNs(), genesis.maxBlockTransactions(), consensusRecovery.finalized(),
             consensusRecovery.evidence(), consensusRecovery.bodies(recovered.finalizedView()))).trace(trace).heldCertificates(held).inbound(inbound).verifiedSignatures(verified);
     }
 
