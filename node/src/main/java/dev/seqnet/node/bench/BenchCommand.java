@@ -393,6 +393,7 @@ public final class BenchCommand implements Callable<Integer>
                 step.put("sent", result.sent());
                 step.put("finalized", result.finalized());
                 step.put("not_finalized", result.rejected() + result.errors() + result.lost());
+                step.put("resent", result.resent());
                 step.put("sustained", sustained);
                 putShare(step, stepShare);
                 lastShare = stepShare;
@@ -463,6 +464,7 @@ public final class BenchCommand implements Callable<Integer>
         json.put("rejected", r.rejected());
         json.put("failed", r.errors());
         json.put("lost", r.lost());
+        json.put("resent", r.resent());
         json.put("rate_tx_s", extra != null ? extra.get("best_rate_tx_s").asDouble() : r.rate());
         json.put("nodes", memberCount);
         putShare(json, fastShare);
@@ -517,8 +519,8 @@ public final class BenchCommand implements Callable<Integer>
         stdout.printf("%n%s tx/s offered for %s s after %s s warm-up, %d member%s; latency = block arrival \u2212 SCHEDULED send time " +
             "(corrected for coordinated omission)%n", number(r.rate()), number(r.durationSeconds()), number(r.warmupSeconds()),
             memberCount, memberCount == 1 ? "" : "s");
-        stdout.printf("  sent %d  finalized %d  rejected %d  failed %d  lost %d  throughput %.1f tx/s finalized%n",
-            r.sent(), r.finalized(), r.rejected(), r.errors(), r.lost(), r.throughput());
+        stdout.printf("  sent %d  finalized %d  rejected %d  failed %d  lost %d  resent %d  throughput %.1f tx/s finalized%n",
+            r.sent(), r.finalized(), r.rejected(), r.errors(), r.lost(), r.resent(), r.throughput());
         stdout.printf("  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s   (generator send lag p99 %s)%n",
             ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
             ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), ms(r.sendLag().getValueAtPercentile(99)));
