@@ -18,6 +18,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * transaction per account waits for a resend, so resends are bounded by the number of accounts a
  * second, not by the backlog.
  *
+ * <p>For the same reason an account has at most {@code window} transactions out and not yet final (0:
+ * no limit): a member queues only so many per sender ({@code mempool.account_slots}, and nonces at most
+ * 64 ahead), so a client that keeps sending past that only collects refusals, each of which costs the
+ * member a sender recovery. The window is reached only when finalization lags the account's rate by
+ * seconds (32 transactions at 2.5 tx/s an account is 13 s), never in a run the network keeps up with.
+ *
  * <p>Every method runs on the {@link RpcSender}'s event loop, except {@link #due}, which posts to it, and
  * the counters, which any thread may read. The states in {@code state} are shared with the run, which
  * marks transactions {@link #FINALIZED} from the subscriber's thread.
@@ -41,6 +47,10 @@ final class AccountPacer implements RpcSender.Replies
 
     static final long FIRST_BACKOFF_MS = 50;
     static final long MAX_BACKOFF_MS = 1_000;
+    /** Default most transactions of one account out and not yet final: half a member's default account slots. */
+    static final int DEFAULT_WINDOW = 32;
+    /** How often accounts held at their window look again. */
+    private static final long WINDOW_CHECK_MS = 5;
 
     /** What the run counts. */
     interface Outcomes
@@ -64,16 +74,27 @@ final class AccountPacer implements RpcSender.Replies
     /** Whether the last attempt of each transaction failed on the way (no reply) rather than being refused. */
     private final boolean[] lastFailed;
     private final AtomicLong resent = new AtomicLong();
+    private final int window;
+    /** Per account slot: its lowest transaction that may not be final yet (moved on lazily). */
+    private final int[] oldest;
+    /** Per account slot: the transaction held, unsent, as its gate until the window has room, or −1. */
+    private final int[] atWindow;
+    private final int[] waiting;
+    private final int[] released;
+    private int waitingCount;
+    private boolean checkScheduled;
     private int dueEnd;
 
     /**
      * @param state          one entry per transaction of {@code load}, all {@link #NOT_DUE}.
      * @param firstBackoffMs the first pause before a resend (doubling up to {@link #MAX_BACKOFF_MS}).
+     * @param window         most transactions of one account out and not yet final; 0 for no limit.
      */
     AccountPacer(
         final RpcSender sender, final SignedLoad load, final AtomicIntegerArray state, final Outcomes outcomes,
-        final long firstBackoffMs)
+        final long firstBackoffMs, final int window)
     {
+        this.window = window;
         this.sender = sender;
         this.load = load;
         this.state = state;
@@ -84,6 +105,12 @@ final class AccountPacer implements RpcSender.Replies
         java.util.Arrays.fill(gate, -1);
         this.attempts = new int[load.size()];
         this.lastFailed = new boolean[load.size()];
+        this.oldest = new int[stride];
+        java.util.Arrays.setAll(oldest, slot -> slot);
+        this.atWindow = new int[stride];
+        java.util.Arrays.fill(atWindow, -1);
+        this.waiting = new int[stride];
+        this.released = new int[stride];
     }
 
     /** Sends sent again so far (attempts after each transaction's first). */
@@ -106,9 +133,15 @@ final class AccountPacer implements RpcSender.Replies
             dueEnd = to;
             for (int i = from; i < to; i++)
             {
-                if (gate[i % stride] >= 0)
+                final int slot = i % stride;
+                if (gate[slot] >= 0)
                 {
                     state.compareAndSet(i, NOT_DUE, HELD);
+                }
+                else if (windowFull(i))
+                {
+                    state.compareAndSet(i, NOT_DUE, HELD);
+                    holdAtWindow(slot, i);
                 }
                 else
                 {
@@ -200,13 +233,92 @@ final class AccountPacer implements RpcSender.Replies
         }
         for (int j = i + stride; j < dueEnd; j += stride)
         {
-            if (state.get(j) == HELD && send(j, HELD))
+            if (state.get(j) != HELD)
+            {
+                continue;
+            }
+            if (windowFull(j))
+            {
+                holdAtWindow(slot, j);
+                return;
+            }
+            if (send(j, HELD))
             {
                 gate[slot] = j;
                 return;
             }
         }
         gate[slot] = -1;
+    }
+
+    /** Whether transaction {@code i}'s account already has {@code window} transactions before it not yet final. */
+    private boolean windowFull(final int i)
+    {
+        if (window == 0)
+        {
+            return false;
+        }
+        final int slot = i % stride;
+        int o = oldest[slot];
+        int s;
+        while (o < i && ((s = state.get(o)) == FINALIZED || s == REJECTED))
+        {
+            o += stride;
+        }
+        oldest[slot] = o;
+        return (i - o) / stride >= window;
+    }
+
+    /** Held transaction {@code i} becomes its account's gate until the window has room; checked every few ms. */
+    private void holdAtWindow(final int slot, final int i)
+    {
+        gate[slot] = i;
+        if (atWindow[slot] < 0)
+        {
+            waiting[waitingCount++] = slot;
+        }
+        atWindow[slot] = i;
+        if (!checkScheduled)
+        {
+            checkScheduled = true;
+            sender.later(WINDOW_CHECK_MS, this::checkWindows);
+        }
+    }
+
+    private void checkWindows()
+    {
+        checkScheduled = false;
+        final int listed = waitingCount;
+        int ready = 0;
+        waitingCount = 0;
+        for (int k = 0; k < listed; k++)
+        {
+            final int slot = waiting[k];
+            final int g = atWindow[slot];
+            if (gate[slot] == g && windowFull(g))
+            {
+                waiting[waitingCount++] = slot;
+            }
+            else
+            {
+                // Room now, or an earlier transaction was refused meanwhile and the account waits for it first.
+                released[ready++] = gate[slot] == g ? g : -1;
+                atWindow[slot] = -1;
+            }
+        }
+        for (int k = 0; k < ready; k++)
+        {
+            final int g = released[k];
+            if (g >= 0 && !send(g, HELD))
+            {
+                isIn(g); // in already: an earlier attempt got in
+            }
+        }
+        if (waitingCount > 0 && !checkScheduled)
+        {
+            checkScheduled = true;
+            sender.later(WINDOW_CHECK_MS, this::checkWindows);
+        }
     }
 
     /**

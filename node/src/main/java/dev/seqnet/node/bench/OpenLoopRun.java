@@ -63,6 +63,10 @@ final class OpenLoopRun implements BlockSubscriber.Listener, AccountPacer.Outcom
     /** When a transaction last finalized or was refused for good: the drain goes on while this moves. */
     private volatile long lastResolvedNanos;
     private long firstBackoffMs = AccountPacer.FIRST_BACKOFF_MS;
+    private int window = AccountPacer.DEFAULT_WINDOW;
+    /** Refusals for now (and failed requests) by reason, the part of each message before any ':'. */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> refusedForNow =
+        new java.util.concurrent.ConcurrentHashMap<>();
     private AccountPacer pacer;
     private long lastReportFinalized;
     private long backlogAtMeasureStart;
@@ -123,13 +127,23 @@ final class OpenLoopRun implements BlockSubscriber.Listener, AccountPacer.Outcom
     }
 
     /**
+     * Most transactions of one account sent and not yet final (default {@link AccountPacer#DEFAULT_WINDOW});
+     * 0 for no limit.
+     */
+    OpenLoopRun window(final int window)
+    {
+        this.window = window;
+        return this;
+    }
+
+    /**
      * Sends every transaction on schedule (and again when refused for now), drains until all are finalized or
      * refused for good, or until none has been for the grace period, and summarizes.
      */
     RunResult run() throws InterruptedException
     {
         final int total = load.size();
-        pacer = new AccountPacer(sender, load, state, this, firstBackoffMs);
+        pacer = new AccountPacer(sender, load, state, this, firstBackoffMs, window);
         t0 = System.nanoTime() + LEAD_NANOS;
         if (paths != null && warmupCount == 0)
         {
@@ -273,6 +287,9 @@ final class OpenLoopRun implements BlockSubscriber.Listener, AccountPacer.Outcom
     public void refusedForNow(final int i, final String message)
     {
         sample(message + " (sent again)");
+        final int colon = message.indexOf(':');
+        refusedForNow.computeIfAbsent(colon < 0 ? message : message.substring(0, colon),
+            k -> new java.util.concurrent.atomic.LongAdder()).increment();
     }
 
     private void sample(final String message)
@@ -377,8 +394,15 @@ final class OpenLoopRun implements BlockSubscriber.Listener, AccountPacer.Outcom
             }
         }
         return new RunResult(rate, warmupSeconds, durationSeconds, warmupCount, measuredSent, fin, rej, err, lost,
-            pacer.resent(), latency.total(), throughput, backlogAtMeasureStart, sendLag, new ArrayList<>(samples),
+            pacer.resent(), reasons(), latency.total(), throughput, backlogAtMeasureStart, sendLag, new ArrayList<>(samples),
             troubled.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private java.util.Map<String, Long> reasons()
+    {
+        final java.util.TreeMap<String, Long> out = new java.util.TreeMap<>();
+        refusedForNow.forEach((reason, count) -> out.put(reason, count.sum()));
+        return out;
     }
 
     /** The warm-up plus measured transaction count for a rate and window lengths (at least one measured). */

@@ -21,6 +21,8 @@ import java.util.List;
  * @param lost             measured transactions accepted but not finalized when the drain ended.
  * @param resent           sends repeated after a member refused a transaction for now or a request failed
  *                         (warm-up included): each is the same signed transaction, sent again after a backoff.
+ * @param resentReasons    what the members said each time a transaction was refused for now ("txpool is full",
+ *                         "nonce too high", "request failed", …), with how often (warm-up included).
  * @param latency          submit → finalized, µs, of the finalized measured transactions.
  * @param throughput       finalized measured transactions ÷ (last one's finalization − start of the measured window), tx/s.
  * @param backlog          warm-up transactions not yet finalized when the measured window began: a
@@ -40,6 +42,7 @@ record RunResult(
     long errors,
     long lost,
     long resent,
+    java.util.Map<String, Long> resentReasons,
     Histogram latency,
     double throughput,
     long backlog,

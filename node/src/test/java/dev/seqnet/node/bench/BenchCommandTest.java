@@ -213,6 +213,8 @@ class BenchCommandTest
         assertEquals(2, bench("--rate", "-5"));
         assertEquals(2, bench("--nodes", "1", "--kill-leader-at", "1"));
         assertTrue(err.toString().contains("--kill-leader-at needs --nodes 4 or 7"), err.toString());
+        assertEquals(2, bench("--nodes", "1", "--max-pending-per-account", "-1"));
+        assertTrue(err.toString().contains("--max-pending-per-account not negative"), err.toString());
         assertEquals("", out.toString(), "nothing started for a usage error");
     }
 }

@@ -53,6 +53,7 @@ final class FakeMember implements AutoCloseable
     private long height;
     private int drops;
     private int behindGap;
+    private int deepestQueue;
 
     private FakeMember(final long chainId, final Policy policy)
     {
@@ -62,12 +63,18 @@ final class FakeMember implements AutoCloseable
 
     static FakeMember start(final long chainId, final Policy policy) throws Exception
     {
+        return start(chainId, policy, 5);
+    }
+
+    /** With a block every {@code blockIntervalMs}. */
+    static FakeMember start(final long chainId, final Policy policy, final long blockIntervalMs) throws Exception
+    {
         final FakeMember fake = new FakeMember(chainId, policy);
         fake.server = fake.vertx.createHttpServer()
             .webSocketHandler(fake::subscribe)
             .requestHandler(request -> request.body().onSuccess(body -> fake.onRequest(request, body.toString())))
             .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        fake.vertx.setPeriodic(5, id -> fake.cutBlock());
+        fake.vertx.setPeriodic(blockIntervalMs, id -> fake.cutBlock());
         return fake;
     }
 
@@ -92,6 +99,17 @@ final class FakeMember implements AutoCloseable
     synchronized int admittedBehindAGap()
     {
         return behindGap;
+    }
+
+    /** The most transactions one sender had waiting in the pool at once since the last {@link #resetDeepestQueue()}. */
+    synchronized int deepestQueue()
+    {
+        return deepestQueue;
+    }
+
+    synchronized void resetDeepestQueue()
+    {
+        deepestQueue = 0;
     }
 
     /** The next nonce each sender's committed transactions leave it at. */
@@ -146,6 +164,7 @@ final class FakeMember implements AutoCloseable
             behindGap++;
         }
         queue.put(tx.nonce(), Hex.encode(tx.raw()));
+        deepestQueue = Math.max(deepestQueue, queue.size());
         if (refusal == DROP_REPLY)
         {
             drops++;

@@ -91,6 +91,11 @@ class ResendTest
             // the transaction is in, and sending it again would be pointless).
             assertTrue(result.resent() >= refused && result.resent() <= refused + fake.drops(),
                 "one resend per refusal or lost reply, no more: " + result.resent() + " for " + refused + " + " + fake.drops());
+            assertEquals(refused + fake.drops(), result.resentReasons().values().stream().mapToLong(Long::longValue).sum(),
+                "every refusal and failure counted by reason: " + result.resentReasons());
+            assertEquals(3, result.resentReasons().get("node overloaded"));
+            assertEquals(1, result.resentReasons().get("nonce too high"));
+            assertEquals(1, result.resentReasons().get("request failed"));
             // An account's later transactions wait while an earlier one is refused: only those already on the way
             // when the refusal came back reach the member behind the gap. Sent regardless, nearly every
             // transaction after an account's first refusal would (about ten are due per backoff).
@@ -104,6 +109,30 @@ class ResendTest
         assertTrue(result.latency().getMaxValue() >= (BACKOFF_MS * (1 + 2 + 4)) * 750,
             "id 10 was refused three times: 100 + 200 + 400 ms of backoff (less jitter), max " + result.latency().getMaxValue());
         assertTrue(progress.toString().contains("resent "), progress.toString());
+    }
+
+    @Test
+    void anAccountHasAtMostItsWindowOfTransactionsOutWhileBlocksLag() throws Exception
+    {
+        final BenchAccounts accounts = BenchAccounts.derived(ACCOUNTS);
+        final SignedLoad priming = SignedLoad.sign(accounts, PRIMING, CHAIN_ID);
+        final SignedLoad load = SignedLoad.sign(accounts, TXS, CHAIN_ID);
+        // A block every 200 ms against 100 transactions a second per account: 20 would be waiting at once.
+        try (FakeMember fake = FakeMember.start(CHAIN_ID, (id, arrival) -> null, 200);
+            RpcSender sender = new RpcSender(List.of(fake.url()), 4);
+            BlockSubscriber subscriber = BlockSubscriber.connect(fake.url()))
+        {
+            final PrintWriter quiet = new PrintWriter(new StringWriter());
+            new OpenLoopRun(sender, subscriber, priming, 500, 0, 0, PRIMING / 500.0, 10, quiet, null, null, "").window(0).run();
+            assertTrue(fake.deepestQueue() >= 10, "without a window the pool holds what blocks lag behind: " + fake.deepestQueue());
+
+            fake.resetDeepestQueue();
+            final RunResult result = new OpenLoopRun(sender, subscriber, load, 500, 0, 0, TXS / 500.0, 10, quiet, null, null, "")
+                .window(4).run();
+            assertEquals(TXS, result.finalized());
+            assertEquals(0, result.resent());
+            assertTrue(fake.deepestQueue() <= 4, "with a window of 4 no account had more waiting: " + fake.deepestQueue());
+        }
     }
 
     @Test
