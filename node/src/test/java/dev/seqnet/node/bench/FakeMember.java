@@ -54,6 +54,7 @@ final class FakeMember implements AutoCloseable
     private int drops;
     private int behindGap;
     private int deepestQueue;
+    private long pausedUntilNanos;
 
     private FakeMember(final long chainId, final Policy policy)
     {
@@ -110,6 +111,12 @@ final class FakeMember implements AutoCloseable
     synchronized void resetDeepestQueue()
     {
         deepestQueue = 0;
+    }
+
+    /** Cuts no block for the next {@code ms}: transactions pile up in the pool as behind a stalled network. */
+    synchronized void pauseBlocksFor(final long ms)
+    {
+        pausedUntilNanos = System.nanoTime() + ms * 1_000_000L;
     }
 
     /** The next nonce each sender's committed transactions leave it at. */
@@ -201,6 +208,10 @@ final class FakeMember implements AutoCloseable
     /** A block of every sender's contiguous run from its committed nonce; nothing behind a gap. */
     private synchronized void cutBlock()
     {
+        if (System.nanoTime() - pausedUntilNanos < 0)
+        {
+            return;
+        }
         final ArrayNode txs = MAPPER.createArrayNode();
         for (final Map.Entry<Address, TreeMap<Long, String>> e : pool.entrySet())
         {

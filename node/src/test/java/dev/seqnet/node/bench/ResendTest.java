@@ -25,6 +25,10 @@ class ResendTest
     private static final int PRIMING = 200;
     private static final int TXS = 200;
     private static final long BACKOFF_MS = 100;
+    /** 250 tx/s over 5 accounts: each account's next nonce is due every 20 ms, well inside one backoff. */
+    private static final double RATE = 250;
+    /** The drain ends once everything is final, so a long grace only matters on a starved machine. */
+    private static final double GRACE_S = 30;
 
     @Test
     void refusedTransactionsAreSentAgainUntilEveryAccountIsGapFreeAndAllFinalize() throws Exception
@@ -64,13 +68,12 @@ class ResendTest
         {
             // A cold client queues its first few hundred ms of sends while it connects: that would put them all on
             // the way before any refusal came back.
-            final RunResult primed = new OpenLoopRun(sender, subscriber, priming, 500, 0, 0, PRIMING / 500.0, 10,
+            final RunResult primed = new OpenLoopRun(sender, subscriber, priming, RATE, 0, 0, PRIMING / RATE, GRACE_S,
                 new PrintWriter(new StringWriter()), null, null, "").run();
             assertEquals(PRIMING, primed.finalized());
             assertEquals(0, primed.resent());
             armed.set(true);
-            // 500 tx/s over 5 accounts: each account's next nonce is due every 10 ms, well inside one backoff.
-            result = new OpenLoopRun(sender, subscriber, load, 500, 0, 0, TXS / 500.0, 10, new PrintWriter(progress),
+            result = new OpenLoopRun(sender, subscriber, load, RATE, 0, 0, TXS / RATE, GRACE_S, new PrintWriter(progress),
                 null, null, "").firstBackoffMs(BACKOFF_MS).run();
 
             assertEquals(TXS, result.sent());
@@ -98,7 +101,7 @@ class ResendTest
             assertEquals(1, result.resentReasons().get("request failed"));
             // An account's later transactions wait while an earlier one is refused: only those already on the way
             // when the refusal came back reach the member behind the gap. Sent regardless, nearly every
-            // transaction after an account's first refusal would (about ten are due per backoff).
+            // transaction after an account's first refusal would (about five are due per backoff).
             assertTrue(fake.admittedBehindAGap() < TXS / 4, "admitted behind a gap: " + fake.admittedBehindAGap() + "\n" + progress);
         }
         // A transaction refused once waited at least one backoff (less its jitter of up to a quarter) before it
@@ -117,17 +120,19 @@ class ResendTest
         final BenchAccounts accounts = BenchAccounts.derived(ACCOUNTS);
         final SignedLoad priming = SignedLoad.sign(accounts, PRIMING, CHAIN_ID);
         final SignedLoad load = SignedLoad.sign(accounts, TXS, CHAIN_ID);
-        // A block every 200 ms against 100 transactions a second per account: 20 would be waiting at once.
-        try (FakeMember fake = FakeMember.start(CHAIN_ID, (id, arrival) -> null, 200);
+        try (FakeMember fake = FakeMember.start(CHAIN_ID, (id, arrival) -> null);
             RpcSender sender = new RpcSender(List.of(fake.url()), 4);
             BlockSubscriber subscriber = BlockSubscriber.connect(fake.url()))
         {
+            // Blocks stall for longer than the sends take: without a window every account's sends pile up.
             final PrintWriter quiet = new PrintWriter(new StringWriter());
-            new OpenLoopRun(sender, subscriber, priming, 500, 0, 0, PRIMING / 500.0, 10, quiet, null, null, "").window(0).run();
-            assertTrue(fake.deepestQueue() >= 10, "without a window the pool holds what blocks lag behind: " + fake.deepestQueue());
+            fake.pauseBlocksFor((long)(2_000 * PRIMING / RATE));
+            new OpenLoopRun(sender, subscriber, priming, RATE, 0, 0, PRIMING / RATE, GRACE_S, quiet, null, null, "").window(0).run();
+            assertTrue(fake.deepestQueue() > 4, "without a window the pool holds what blocks lag behind: " + fake.deepestQueue());
 
             fake.resetDeepestQueue();
-            final RunResult result = new OpenLoopRun(sender, subscriber, load, 500, 0, 0, TXS / 500.0, 10, quiet, null, null, "")
+            fake.pauseBlocksFor((long)(2_000 * TXS / RATE));
+            final RunResult result = new OpenLoopRun(sender, subscriber, load, RATE, 0, 0, TXS / RATE, GRACE_S, quiet, null, null, "")
                 .window(4).run();
             assertEquals(TXS, result.finalized());
             assertEquals(0, result.resent());
