@@ -94,7 +94,7 @@ public class ReplayBenchmark
         journal = Journal.open(new Journal.Context().dir(dir.resolve("journal")));
         view = new ChainView(new ChainView.Context().indexDir(dir.resolve("index")).journal(journal));
         final SequencerCore core = new SequencerCore(key, mempool, ledger, journal, view, removals, fee, BigInteger.ONE,
-            0, 1000, genesis.timestamp);
+            0, 1000, genesis.timestamp, Genesis.MAX_TRANSACTIONS_LIMIT); // full 476-transfer blocks, as before the cap
         core.recovered(null, 0);
         final TxDecoder decoder = new TxDecoder(CHAIN_ID);
         final long[] nonces = new long[ACCOUNTS];

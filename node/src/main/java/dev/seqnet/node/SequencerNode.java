@@ -112,7 +112,8 @@ public final class SequencerNode implements AutoCloseable
             .journal(journal)
             .cachedBlocks(config.chain.cachedBlocks));
         core = new SequencerCore(key, mempool, ledger, journal, view, removals, feeRecipient,
-            genesis.l1FeeRateValue(), config.block.minIntervalMs, config.block.maxIntervalMs, genesis.timestamp);
+            genesis.l1FeeRateValue(), config.block.minIntervalMs, config.block.maxIntervalMs, genesis.timestamp,
+            genesis.maxBlockTransactions());
         for (final Address address : alloc.keySet())
         {
             core.publishAccount(address);
@@ -244,7 +245,7 @@ public final class SequencerNode implements AutoCloseable
         }
         return new NetworkCore(new NetworkCore.Parts(self, genesis.chainId, key, members, genesis.signingDomain(),
             genesis.l1FeeRateValue(), genesis.timestamp, consensusCore, core, mempool, ledger, head, journal, view, transport,
-            2 * config.mempool.globalSlots, params.leaderTimeoutNs(), consensusRecovery.finalized(),
+            2 * config.mempool.globalSlots, params.leaderTimeoutNs(), genesis.maxBlockTransactions(), consensusRecovery.finalized(),
             consensusRecovery.evidence(), consensusRecovery.bodies(recovered.finalizedView()))).trace(trace).heldCertificates(held).inbound(inbound).verifiedSignatures(verified);
     }
 

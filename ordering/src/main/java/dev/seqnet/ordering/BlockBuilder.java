@@ -12,8 +12,10 @@ import java.util.ArrayList;
 /**
  * Builds a block from the mempool: opens a block execution, applies candidates in priority order
  * (highest effective tip first, nonce order per sender), and when a candidate fails skips its sender
- * for the rest of the block, as Citrea does. Stops when the pool has no candidate left or less than
- * {@link ChainConstants#TX_BASE_GAS} gas remains.
+ * for the rest of the block, as Citrea does. Stops when the pool has no candidate left, when less than
+ * {@link ChainConstants#TX_BASE_GAS} gas remains, or when the block holds {@link #maxTransactions()}
+ * transactions: the count cap bounds the work one block puts on the consensus critical path (build,
+ * verify, deliver), which the gas limit alone lets grow to ~476 transfers under a backlog.
  *
  * <p>Contract: {@link #build} leaves the block's execution <b>open</b> and the mempool
  * <b>unchanged</b>. Once the block is signed and journaled the caller calls {@link #commit} (or
@@ -30,11 +32,34 @@ public final class BlockBuilder
 {
     private final Mempool mempool;
     private final Execution execution;
+    private final int maxTransactions;
 
+    /** A builder bounded by gas only. */
     public BlockBuilder(final Mempool mempool, final Execution execution)
     {
+        this(mempool, execution, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A builder that puts at most {@code maxTransactions} transactions in a block (and stays within gas).
+     *
+     * @throws IllegalArgumentException if {@code maxTransactions} is below 1.
+     */
+    public BlockBuilder(final Mempool mempool, final Execution execution, final int maxTransactions)
+    {
+        if (maxTransactions < 1)
+        {
+            throw new IllegalArgumentException("maxTransactions must be at least 1: " + maxTransactions);
+        }
         this.mempool = mempool;
         this.execution = execution;
+        this.maxTransactions = maxTransactions;
+    }
+
+    /** The most transactions a block built here holds. */
+    public int maxTransactions()
+    {
+        return maxTransactions;
     }
 
     /**
@@ -72,7 +97,8 @@ public final class BlockBuilder
             final ArrayList<EthTransaction> included = new ArrayList<>();
             int failed = 0;
             EthTransaction tx;
-            while (block.gasRemaining() >= ChainConstants.TX_BASE_GAS && (tx = candidates.next()) != null)
+            while (included.size() < maxTransactions && block.gasRemaining() >= ChainConstants.TX_BASE_GAS &&
+                (tx = candidates.next()) != null)
             {
                 final TxOutcome outcome = block.apply(tx);
                 if (outcome.isSuccess())

@@ -100,6 +100,63 @@ class BlockBuilderTest
     }
 
     @Test
+    void theTransactionCapStopsABlockBeforeTheGasLimitAndLeavesTheRestPooled()
+    {
+        final int senders = 300;
+        final NativeLedger ledger = new NativeLedger(alloc(senders), FEES);
+        final Mempool pool = new Mempool(new Mempool.Context().accountState(ledger));
+        final BlockBuilder builder = new BlockBuilder(pool, ledger, 128);
+        for (int i = 1; i <= senders; i++)
+        {
+            assertNull(pool.add(TestTxs.from(TestTxs.address(i)).fees(10 * GWEI, i).build()));
+            assertNull(pool.add(TestTxs.from(TestTxs.address(i)).nonce(1).fees(10 * GWEI, i).build()));
+        }
+        final BuiltBlock block = builder.build(1, GWEI);
+        // 600 transfers pooled, gas for 476: the cap, not gas, ends the block, at the 128 best-paying candidates.
+        assertEquals(128, block.transactions().size());
+        assertEquals(128 * ChainConstants.TX_BASE_GAS, block.gasUsed());
+        assertEquals(0, block.failedCount());
+        assertEquals(TestTxs.address(senders), block.transactions().get(0).sender());
+        builder.commit(block);
+        assertEquals(600 - 128, pool.size());
+
+        long height = 1;
+        long baseFee = GWEI;
+        int blocks = 1;
+        while (pool.size() > 0)
+        {
+            baseFee = BaseFee.next(baseFee, 128 * ChainConstants.TX_BASE_GAS, ChainConstants.BLOCK_GAS_LIMIT);
+            final BuiltBlock next = builder.build(++height, baseFee);
+            assertTrue(next.transactions().size() <= 128, "every block within the cap");
+            assertFalse(next.transactions().isEmpty(), "a capped block leaves no candidate behind for good");
+            builder.commit(next);
+            blocks++;
+        }
+        assertEquals(5, blocks, "600 transactions in blocks of at most 128");
+        for (int i = 1; i <= senders; i++)
+        {
+            assertEquals(2, ledger.nonce(TestTxs.address(i)));
+        }
+    }
+
+    @Test
+    void aCapOfOneStillMakesProgressAndTheCapMustBePositive()
+    {
+        final NativeLedger ledger = new NativeLedger(alloc(2), FEES);
+        final Mempool pool = new Mempool(new Mempool.Context().accountState(ledger));
+        final BlockBuilder builder = new BlockBuilder(pool, ledger, 1);
+        assertEquals(1, builder.maxTransactions());
+        assertNull(pool.add(TestTxs.from(TestTxs.address(1)).build()));
+        assertNull(pool.add(TestTxs.from(TestTxs.address(2)).build()));
+        final BuiltBlock block = builder.build(1, GWEI);
+        assertEquals(1, block.transactions().size());
+        builder.commit(block);
+        assertEquals(1, pool.size());
+        assertThrows(IllegalArgumentException.class, () -> new BlockBuilder(pool, ledger, 0));
+        assertEquals(Integer.MAX_VALUE, new BlockBuilder(pool, ledger).maxTransactions(), "gas alone bounds the default");
+    }
+
+    @Test
     void aTransactionTooBigForTheRemainingGasSkipsOnlyItsSender()
     {
         final NativeLedger ledger = new NativeLedger(alloc(3), FEES);

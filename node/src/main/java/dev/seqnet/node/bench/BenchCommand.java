@@ -85,8 +85,14 @@ public final class BenchCommand implements Callable<Integer>
     double warmup;
 
     @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "10",
-        description = "Seconds after the last send to wait for blocks; unfinalized transactions then count as lost (default ${DEFAULT-VALUE}).")
+        description = "After the last scheduled send, wait for blocks until none has finalized a transaction for this long " +
+            "(at most as long again as the run); what is still not final then counts as lost (default ${DEFAULT-VALUE}).")
     double grace;
+
+    @Option(names = "--max-pending-per-account", paramLabel = "COUNT", defaultValue = "32",
+        description = "Most transactions of one sender out and not yet final; later ones wait, as a wallet's would " +
+            "(default ${DEFAULT-VALUE}, 0 for no limit). Reached only when finalization lags by seconds.")
+    int maxPendingPerAccount;
 
     @Option(names = "--connections", paramLabel = "COUNT", defaultValue = "16", description = "HTTP/1.1 keep-alive connections per target (default ${DEFAULT-VALUE}).")
     int connections;
@@ -260,9 +266,9 @@ public final class BenchCommand implements Callable<Integer>
         {
             return "--duration and --step-duration must be positive; --warmup, --step-warmup and --grace not negative";
         }
-        if (connections < 1 || accounts < 1 || stepRetries < 0)
+        if (connections < 1 || accounts < 1 || stepRetries < 0 || maxPendingPerAccount < 0)
         {
-            return "--connections and --accounts must be at least 1, --step-retries not negative";
+            return "--connections and --accounts must be at least 1, --step-retries and --max-pending-per-account not negative";
         }
         if (rate == 0 && !(maxP99Ms > 0 && startRate >= MIN_SEARCH_RATE && maxRate >= startRate))
         {
@@ -319,7 +325,7 @@ public final class BenchCommand implements Callable<Integer>
             leaderKill.start(measureFrom, measureFrom + (long)(killLeaderAt * 1e9), measureFrom + (long)(duration * 1e9));
         }
         final RunResult result = new OpenLoopRun(sender, subscriber, load, rate, counts[0], warmup, duration, grace,
-            stdout, log, null, "").paths(paths).run();
+            stdout, log, null, "").paths(paths).window(maxPendingPerAccount).run();
         subscriber.blockListener(null);
         final double share = fastShare();
         final List<PercentilePlot.Curve> curves = List.of(new PercentilePlot.Curve(legend(result), result.latency()));
@@ -349,7 +355,7 @@ public final class BenchCommand implements Callable<Integer>
             final int count = warmupCount;
             final SignedLoad load = sign(senders, count, chain, label);
             final RunResult result = new OpenLoopRun(sender, subscriber, load, startRate, count, warmup, 0, grace,
-                stdout, null, null, label).run();
+                stdout, null, null, label).window(maxPendingPerAccount).run();
             for (final int account : result.troubledSenders())
             {
                 senders.retire(account);
@@ -372,7 +378,8 @@ public final class BenchCommand implements Callable<Integer>
                 final int[] counts = OpenLoopRun.counts(stepRate, stepWarmup, stepDuration);
                 final SignedLoad load = sign(senders, counts[0] + counts[1], chain, label);
                 result = new OpenLoopRun(sender, subscriber, load, stepRate, counts[0], stepWarmup, stepDuration, grace,
-                    stdout, log, "rate=" + number(stepRate) + (attempt == 0 ? "" : "-retry" + attempt), label).paths(paths).run();
+                    stdout, log, "rate=" + number(stepRate) + (attempt == 0 ? "" : "-retry" + attempt), label).paths(paths)
+                    .window(maxPendingPerAccount).run();
                 final double stepShare = fastShare();
                 sustained = result.sustained(maxP99Micros);
                 for (final int account : result.troubledSenders())
@@ -393,6 +400,7 @@ public final class BenchCommand implements Callable<Integer>
                 step.put("sent", result.sent());
                 step.put("finalized", result.finalized());
                 step.put("not_finalized", result.rejected() + result.errors() + result.lost());
+                step.put("resent", result.resent());
                 step.put("sustained", sustained);
                 putShare(step, stepShare);
                 lastShare = stepShare;
@@ -463,6 +471,9 @@ public final class BenchCommand implements Callable<Integer>
         json.put("rejected", r.rejected());
         json.put("failed", r.errors());
         json.put("lost", r.lost());
+        json.put("resent", r.resent());
+        final ObjectNode reasons = json.putObject("resent_reasons");
+        r.resentReasons().forEach(reasons::put);
         json.put("rate_tx_s", extra != null ? extra.get("best_rate_tx_s").asDouble() : r.rate());
         json.put("nodes", memberCount);
         putShare(json, fastShare);
@@ -517,8 +528,8 @@ public final class BenchCommand implements Callable<Integer>
         stdout.printf("%n%s tx/s offered for %s s after %s s warm-up, %d member%s; latency = block arrival \u2212 SCHEDULED send time " +
             "(corrected for coordinated omission)%n", number(r.rate()), number(r.durationSeconds()), number(r.warmupSeconds()),
             memberCount, memberCount == 1 ? "" : "s");
-        stdout.printf("  sent %d  finalized %d  rejected %d  failed %d  lost %d  throughput %.1f tx/s finalized%n",
-            r.sent(), r.finalized(), r.rejected(), r.errors(), r.lost(), r.throughput());
+        stdout.printf("  sent %d  finalized %d  rejected %d  failed %d  lost %d  resent %d  throughput %.1f tx/s finalized%n",
+            r.sent(), r.finalized(), r.rejected(), r.errors(), r.lost(), r.resent(), r.throughput());
         stdout.printf("  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s   (generator send lag p99 %s)%n",
             ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
             ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), ms(r.sendLag().getValueAtPercentile(99)));

@@ -1,6 +1,5 @@
 package dev.seqnet.node.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.seqnet.bench.PhasedLatency;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
@@ -17,23 +16,22 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One open-loop run at a fixed rate. Transaction {@code i} is scheduled at {@code t0 + i / rate};
- * the calling thread hands every due transaction to the {@link RpcSender} and never waits for a
- * reply. Each finalized transaction's latency is measured from its scheduled time, not from when it
- * was actually sent, so a stall anywhere (generator, HTTP, member) shows in the figures instead of
- * silently delaying later sends (coordinated omission). A progress line is printed every second.
+ * the calling thread hands every due transaction to the {@link AccountPacer} and never waits for a
+ * reply. A transaction a member refuses for now is sent again by the pacer, which holds its account's
+ * later transactions back meanwhile, as a real client would, so no account is left with a nonce gap.
+ * Each finalized transaction's latency is measured from its first scheduled time, not from when it (or
+ * its last resend) actually went out, so a stall anywhere (generator, HTTP, member, a refusal) shows in
+ * the figures instead of silently delaying later sends (coordinated omission). A progress line is
+ * printed every second. After the last scheduled send the run drains: it waits until every transaction
+ * is finalized or refused for good, for as long as blocks keep finalizing some of them.
  */
-final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
+final class OpenLoopRun implements BlockSubscriber.Listener, AccountPacer.Outcomes
 {
-    private static final int IN_FLIGHT = 0;
-    private static final int FINALIZED = 1;
-    private static final int REJECTED = 2;
-    private static final int FAILED = 3;
     private static final int WARMUP = PhasedLatency.WARMUP;
     private static final int MEASURED = PhasedLatency.MEASURED;
     private static final int MAX_SAMPLES = 5;
     private static final long LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long SEND_TIMER_SLACK_NS = 1_000;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final RpcSender sender;
     private final BlockSubscriber subscriber;
@@ -53,7 +51,6 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
     private final AtomicInteger resolved = new AtomicInteger();
     private final AtomicLongArray finalized = new AtomicLongArray(2);
     private final AtomicLongArray rejected = new AtomicLongArray(2);
-    private final AtomicLongArray failed = new AtomicLongArray(2);
     private final PhasedLatency latency = new PhasedLatency();
     private final Histogram sendLag = new Histogram(3);
     private final ConcurrentLinkedQueue<String> samples = new ConcurrentLinkedQueue<>();
@@ -64,6 +61,14 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
     private volatile boolean running;
     /** Written only by the subscriber thread. */
     private volatile long lastFinalizedNanos;
+    /** When a transaction last finalized or was refused for good: the drain goes on while this moves. */
+    private volatile long lastResolvedNanos;
+    private long firstBackoffMs = AccountPacer.FIRST_BACKOFF_MS;
+    private int window = AccountPacer.DEFAULT_WINDOW;
+    /** Refusals for now (and failed requests) by reason, the part of each message before any ':'. */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> refusedForNow =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    private AccountPacer pacer;
     private long lastReportFinalized;
     private long backlogAtMeasureStart;
     private FinalityPaths paths;
@@ -115,13 +120,34 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
         return this;
     }
 
-    /** Sends every transaction on schedule, waits until all are finalized or the grace period ends, and summarizes. */
+    /** The first pause before a refused transaction is sent again (default {@link AccountPacer#FIRST_BACKOFF_MS}). */
+    OpenLoopRun firstBackoffMs(final long firstBackoffMs)
+    {
+        this.firstBackoffMs = firstBackoffMs;
+        return this;
+    }
+
+    /**
+     * Most transactions of one account sent and not yet final (default {@link AccountPacer#DEFAULT_WINDOW});
+     * 0 for no limit.
+     */
+    OpenLoopRun window(final int window)
+    {
+        this.window = window;
+        return this;
+    }
+
+    /**
+     * Sends every transaction on schedule (and again when refused for now), drains until all are finalized or
+     * refused for good, or until none has been for the grace period, and summarizes.
+     */
     RunResult run() throws InterruptedException
     {
         final int total = load.size();
         // Latency counts from each transaction's intended send time, so a late wake-up of this thread is charged to
         // the network under test: park with 1 µs of timer slack instead of the kernel's default 50 µs.
         dev.seqnet.transport.ThreadTimerSlack.apply(SEND_TIMER_SLACK_NS);
+        pacer = new AccountPacer(sender, load, state, this, firstBackoffMs, window);
         t0 = System.nanoTime() + LEAD_NANOS;
         if (paths != null && warmupCount == 0)
         {
@@ -155,7 +181,7 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
                     {
                         backlogAtMeasureStart = warmupCount - resolved.get();
                     }
-                    sender.sendRange(load, next, end, this);
+                    pacer.due(next, end);
                     next = end;
                     scheduled = end;
                 }
@@ -164,8 +190,14 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
                     LockSupport.parkNanos(intended(next) - now);
                 }
             }
-            final long deadline = intended(total - 1) + graceNanos;
-            while (resolved.get() < total && System.nanoTime() < deadline)
+            // Drain while blocks keep finalizing the backlog (a refused transaction may get in long after its
+            // slot), but at most as long again as the run itself.
+            final long scheduleEnd = intended(total - 1);
+            final long hardEnd = scheduleEnd + Math.max(graceNanos, (long)((warmupSeconds + durationSeconds) * 1e9));
+            lastResolvedNanos = scheduleEnd;
+            long now;
+            while (resolved.get() < total && (now = System.nanoTime()) < hardEnd &&
+                now - Math.max(scheduleEnd, lastResolvedNanos) < graceNanos)
             {
                 failIfSubscriptionLost();
                 TimeUnit.MILLISECONDS.sleep(5);
@@ -213,59 +245,62 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
     public void finalized(final String hashHex, final long arrivedNanos)
     {
         final int i = load.indexOf(hashHex);
-        if (i < 0 || !state.compareAndSet(i, IN_FLIGHT, FINALIZED))
+        if (i < 0 || !markFinalized(i))
         {
             return;
         }
         final int phase = phase(i);
+        // From the first scheduled send, whatever resends it took.
         latency.record(phase, (arrivedNanos - intended(i)) / 1000);
         finalized.incrementAndGet(phase);
         if (phase == MEASURED && arrivedNanos > lastFinalizedNanos)
         {
             lastFinalizedNanos = arrivedNanos;
         }
+        lastResolvedNanos = arrivedNanos;
         resolved.incrementAndGet();
     }
 
-    @Override
-    public void replied(final int index, final String body)
+    /** Any state a sent transaction can be in becomes FINALIZED, once. */
+    private boolean markFinalized(final int i)
     {
-        if (body.contains("\"error\"") && state.compareAndSet(index, IN_FLIGHT, REJECTED))
+        while (true)
         {
-            rejected.incrementAndGet(phase(index));
-            resolved.incrementAndGet();
-            sample(errorMessage(body));
+            final int s = state.get(i);
+            if (s == AccountPacer.FINALIZED || s == AccountPacer.REJECTED || s == AccountPacer.NOT_DUE)
+            {
+                return false;
+            }
+            if (state.compareAndSet(i, s, AccountPacer.FINALIZED))
+            {
+                return true;
+            }
         }
     }
 
     @Override
-    public void failed(final int index, final Throwable cause)
+    public void rejected(final int i, final String message)
     {
-        if (state.compareAndSet(index, IN_FLIGHT, FAILED))
-        {
-            failed.incrementAndGet(phase(index));
-            resolved.incrementAndGet();
-            sample("request failed: " + cause);
-        }
+        rejected.incrementAndGet(phase(i));
+        lastResolvedNanos = System.nanoTime();
+        resolved.incrementAndGet();
+        sample(message);
+    }
+
+    @Override
+    public void refusedForNow(final int i, final String message)
+    {
+        sample(message + " (sent again)");
+        final int colon = message.indexOf(':');
+        refusedForNow.computeIfAbsent(colon < 0 ? message : message.substring(0, colon),
+            k -> new java.util.concurrent.atomic.LongAdder()).increment();
     }
 
     private void sample(final String message)
     {
-        if (sampleCount.getAndIncrement() < MAX_SAMPLES)
+        if (!samples.contains(message) && sampleCount.getAndIncrement() < MAX_SAMPLES)
         {
             samples.add(message);
-        }
-    }
-
-    private static String errorMessage(final String body)
-    {
-        try
-        {
-            return MAPPER.readTree(body).path("error").path("message").asText(body);
-        }
-        catch (final Exception e)
-        {
-            return body;
         }
     }
 
@@ -315,9 +350,9 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
         final long perSecond = fin - lastReportFinalized;
         lastReportFinalized = fin;
         final String phase = now < intended(warmupCount) ? "warm-up" : scheduled < load.size() ? "measure" : "drain";
-        out.printf("%s%4d s  %-7s  sent %9d  finalized %9d  rejected %d  failed %d  %7d tx/s  p50 %s  p99 %s%n",
+        out.printf("%s%4d s  %-7s  sent %9d  finalized %9d  rejected %d  resent %d  %7d tx/s  p50 %s  p99 %s%n",
             label, Math.round((now - t0) / 1e9), phase, scheduled, fin,
-            rejected.get(WARMUP) + rejected.get(MEASURED), failed.get(WARMUP) + failed.get(MEASURED), perSecond,
+            rejected.get(WARMUP) + rejected.get(MEASURED), pacer.resent(), perSecond,
             millis(both, 50.0), millis(both, 99.0));
         out.flush();
     }
@@ -332,21 +367,46 @@ final class OpenLoopRun implements BlockSubscriber.Listener, RpcSender.Replies
         final int total = load.size();
         final long measuredSent = total - warmupCount;
         final long fin = finalized.get(MEASURED);
-        final long rej = rejected.get(MEASURED);
-        final long err = failed.get(MEASURED);
+        // Not in when the run ended: refused (for good, or for now and never let in), failed on the way, or
+        // accepted and never finalized (lost).
+        long rej = 0;
+        long err = 0;
+        for (int i = warmupCount; i < total; i++)
+        {
+            final int s = state.get(i);
+            if (s == AccountPacer.REJECTED || s == AccountPacer.RETRY_WAIT || s == AccountPacer.HELD)
+            {
+                if (s != AccountPacer.REJECTED && pacer.lastAttemptFailed(i))
+                {
+                    err++;
+                }
+                else
+                {
+                    rej++;
+                }
+            }
+        }
         final long lost = measuredSent - fin - rej - err;
         final double span = (lastFinalizedNanos - intended(warmupCount)) / 1e9;
         final double throughput = fin == 0 || span <= 0 ? 0.0 : fin / span;
         final TreeSet<Integer> troubled = new TreeSet<>();
         for (int i = 0; i < total; i++)
         {
-            if (state.get(i) != FINALIZED)
+            if (state.get(i) != AccountPacer.FINALIZED)
             {
                 troubled.add(load.sender(i));
             }
         }
         return new RunResult(rate, warmupSeconds, durationSeconds, warmupCount, measuredSent, fin, rej, err, lost,
-            latency.total(), throughput, backlogAtMeasureStart, sendLag, new ArrayList<>(samples), troubled.stream().mapToInt(Integer::intValue).toArray());
+            pacer.resent(), reasons(), latency.total(), throughput, backlogAtMeasureStart, sendLag, new ArrayList<>(samples),
+            troubled.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private java.util.Map<String, Long> reasons()
+    {
+        final java.util.TreeMap<String, Long> out = new java.util.TreeMap<>();
+        refusedForNow.forEach((reason, count) -> out.put(reason, count.sum()));
+        return out;
     }
 
     /** The warm-up plus measured transaction count for a rate and window lengths (at least one measured). */

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Posts pre-built JSON-RPC bodies over HTTP/1.1 with Vert.x's non-blocking client on one event
  * loop: a pool of keep-alive connections per target, transactions spread round-robin over the
- * targets. Nothing here waits for a reply, so a slow reply never holds back the next scheduled send.
+ * targets (a transaction sent again goes to the next target). Nothing here waits for a reply, so a
+ * slow reply never holds back the next scheduled send; what to send, and when, is the caller's.
  */
 final class RpcSender implements AutoCloseable
 {
@@ -74,22 +75,27 @@ final class RpcSender implements AutoCloseable
         return targets.length;
     }
 
-    /** Sends transactions {@code from} … {@code to − 1} of {@code load} from the event loop; returns at once. */
-    void sendRange(final SignedLoad load, final int from, final int to, final Replies replies)
+    /** Runs {@code task} on the event loop, where {@link #send} and {@link #later} must be called. */
+    void onLoop(final Runnable task)
     {
-        context.runOnContext(v ->
-        {
-            for (int i = from; i < to; i++)
-            {
-                send(load, i, replies);
-            }
-        });
+        context.runOnContext(v -> task.run());
     }
 
-    private void send(final SignedLoad load, final int i, final Replies replies)
+    /** Runs {@code task} on the event loop after {@code delayMs}; call from the event loop. */
+    void later(final long delayMs, final Runnable task)
+    {
+        vertx.setTimer(delayMs, id -> task.run());
+    }
+
+    /**
+     * Posts transaction {@code i} of {@code load} from the event loop and returns at once; the reply goes to
+     * {@code replies}. Attempt {@code k} of a transaction goes to the target after its first one's by
+     * {@code k} (skipping excluded ones), so a resend reaches another member.
+     */
+    void send(final SignedLoad load, final int i, final int attempt, final Replies replies)
     {
         final Buffer body = Buffer.buffer(load.body(i));
-        int t = i % targets.length;
+        int t = (int)((i + (long)attempt) % targets.length);
         for (int k = 0; k < targets.length && excluded[t]; k++)
         {
             t = (t + 1) % targets.length;

@@ -15,9 +15,14 @@ import java.util.List;
  * @param warmupSent       transactions sent during the warm-up.
  * @param sent             measured transactions sent.
  * @param finalized        measured transactions seen in a finalized block.
- * @param rejected         measured transactions refused with a JSON-RPC error.
- * @param errors           measured transactions whose HTTP request failed (connection, timeout).
- * @param lost             measured transactions accepted but not finalized within the grace period.
+ * @param rejected         measured transactions not admitted when the run ended: refused for good, or refused
+ *                         for now and still not let in.
+ * @param errors           measured transactions not admitted because their last request failed (connection, timeout).
+ * @param lost             measured transactions accepted but not finalized when the drain ended.
+ * @param resent           sends repeated after a member refused a transaction for now or a request failed
+ *                         (warm-up included): each is the same signed transaction, sent again after a backoff.
+ * @param resentReasons    what the members said each time a transaction was refused for now ("txpool is full",
+ *                         "nonce too high", "request failed", …), with how often (warm-up included).
  * @param latency          submit → finalized, µs, of the finalized measured transactions.
  * @param throughput       finalized measured transactions ÷ (last one's finalization − start of the measured window), tx/s.
  * @param backlog          warm-up transactions not yet finalized when the measured window began: a
@@ -36,6 +41,8 @@ record RunResult(
     long rejected,
     long errors,
     long lost,
+    long resent,
+    java.util.Map<String, Long> resentReasons,
     Histogram latency,
     double throughput,
     long backlog,
@@ -44,12 +51,12 @@ record RunResult(
     int[] troubledSenders)
 {
     /**
-     * Whether the rate is sustained: everything finalized, nothing refused, p99 within the bound
-     * and finalized throughput at least 95% of the offered rate.
+     * Whether the rate is sustained: everything finalized, nothing refused (not even for a moment), p99
+     * within the bound and finalized throughput at least 95% of the offered rate.
      */
     boolean sustained(final long maxP99Micros)
     {
-        return sent > 0 && rejected == 0 && errors == 0 && lost == 0 &&
+        return sent > 0 && rejected == 0 && errors == 0 && lost == 0 && resent == 0 &&
             latency.getValueAtPercentile(99.0) <= maxP99Micros && throughput >= 0.95 * rate;
     }
 
@@ -69,6 +76,10 @@ record RunResult(
         if (rejected + errors + lost > 0)
         {
             return (rejected + errors + lost) + " not finalized";
+        }
+        if (resent > 0)
+        {
+            return resent + " sends refused for now and repeated";
         }
         if (latency.getValueAtPercentile(99.0) > maxP99Micros)
         {

@@ -35,9 +35,11 @@ final class SignedLoad
     private final byte[][] hashes;
     private final int[] sender;
     private final Map<String, Integer> byHash;
+    private final int accounts;
 
-    private SignedLoad(final int count)
+    private SignedLoad(final int count, final int accounts)
     {
+        this.accounts = accounts;
         bodies = new byte[count][];
         hashes = new byte[count][];
         sender = new int[count];
@@ -55,7 +57,7 @@ final class SignedLoad
         {
             throw new IllegalStateException("no usable sender accounts left");
         }
-        final SignedLoad load = new SignedLoad(count);
+        final SignedLoad load = new SignedLoad(count, active.length);
         final BigInteger value = BigInteger.ONE;
         final byte[] noData = new byte[0];
         IntStream.range(0, count).parallel().forEach(i ->
@@ -83,6 +85,15 @@ final class SignedLoad
     int size()
     {
         return bodies.length;
+    }
+
+    /**
+     * How many accounts send: transaction {@code i} is account slot {@code i mod accounts()}'s, and that
+     * account's next transaction is {@code i + accounts()}.
+     */
+    int accounts()
+    {
+        return accounts;
     }
 
     /** The JSON-RPC request body of transaction {@code i}. */

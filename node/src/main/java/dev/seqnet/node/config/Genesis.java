@@ -6,6 +6,7 @@ import dev.seqnet.chain.crypto.Sha256;
 import dev.seqnet.consensus.MemberSet;
 import dev.seqnet.consensus.Quorums;
 import dev.seqnet.consensus.SigningDomain;
+import dev.seqnet.consensus.message.BlockCandidate;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -19,8 +20,8 @@ import java.util.TreeMap;
 
 /**
  * The network's genesis file: chain id, the sequencer member set (the permissioned allowlist, with
- * stake), the settings every member must share (l1_fee_rate, consensus.fast_path_slack) and the
- * initial balances. Every member must load byte-identical content: the SHA-256 of the file's bytes
+ * stake), the settings every member must share (l1_fee_rate, block.max_transactions,
+ * consensus.fast_path_slack) and the initial balances. Every member must load byte-identical content: the SHA-256 of the file's bytes
  * is the genesis hash every consensus signature is bound to (PROTOCOL.md §1.1, §3.2).
  */
 public final class Genesis
@@ -35,6 +36,7 @@ public final class Genesis
      * genesis, not node.json, because members re-check each other's headers (PROTOCOL.md §4.5 V5).
      */
     public String l1FeeRate = "1";
+    public Block block = new Block();
     public Consensus consensus = new Consensus();
     public List<Member> members = new ArrayList<>();
     /** address → balance in wei, decimal or 0x-hex string. */
@@ -60,6 +62,27 @@ public final class Genesis
             this.stake = stake;
         }
     }
+
+    /**
+     * Block limits every member enforces on every proposal it verifies (PROTOCOL.md §4.5 V6), so they are
+     * the network's, not a member's: a member configured lower than a leader would refuse that leader's
+     * valid blocks and nullify its views.
+     */
+    public static final class Block
+    {
+        /**
+         * Most transactions one block may carry, 1 to {@link #MAX_TRANSACTIONS_LIMIT}. It bounds the work a block
+         * puts on every member's consensus thread within one view (build, verify, deliver), which must fit the
+         * leader timeout; the gas limit alone allows ~476 transfers (docs/PERFORMANCE.md, "A backlog").
+         */
+        public int maxTransactions = DEFAULT_MAX_TRANSACTIONS;
+    }
+
+    /** Default {@code block.max_transactions}: measured on 4 members sharing 2 cores (docs/PERFORMANCE.md). */
+    public static final int DEFAULT_MAX_TRANSACTIONS = 128;
+
+    /** Highest {@code block.max_transactions}: the most transaction hashes a {@code Proposal} carries (§3.6). */
+    public static final int MAX_TRANSACTIONS_LIMIT = BlockCandidate.MAX_TX_HASHES;
 
     /** Consensus settings that must be identical at every member. */
     public static final class Consensus
@@ -208,8 +231,19 @@ public final class Genesis
         {
             throw new IllegalArgumentException("genesis l1_fee_rate must fit a u128: " + l1FeeRate);
         }
+        if (block == null || block.maxTransactions < 1 || block.maxTransactions > MAX_TRANSACTIONS_LIMIT)
+        {
+            throw new IllegalArgumentException("genesis block.max_transactions must be in [1, " + MAX_TRANSACTIONS_LIMIT +
+                "] (the most transaction hashes a proposal carries): " + (block == null ? null : block.maxTransactions));
+        }
         allocations();
         Address.fromHex(feeRecipient);
+    }
+
+    /** {@code block.max_transactions}: the most transactions a valid block carries. */
+    public int maxBlockTransactions()
+    {
+        return block.maxTransactions;
     }
 
     /** The allocations parsed, sorted by address (so iteration order never depends on the file). */

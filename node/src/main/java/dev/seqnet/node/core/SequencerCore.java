@@ -29,7 +29,8 @@ import java.util.List;
 /**
  * The single-writer heart of a member: admits recovered transactions into the mempool (journaling
  * each before the client hears "accepted"), and cuts blocks as soon as transactions wait, at most
- * once per {@code minIntervalMs}, with an empty block at least every {@code maxIntervalMs}. A block
+ * once per {@code minIntervalMs}, with an empty block at least every {@code maxIntervalMs}, each with at
+ * most {@code maxBlockTransactions} (genesis {@code block.max_transactions}) transactions. A block
  * is journaled before it is committed to the ledger and made visible. Runs only on the Disruptor's
  * final stage thread; time is the {@code nowMs} the pipeline passes in.
  */
@@ -83,12 +84,13 @@ public final class SequencerCore implements SequencerStage
         final BigInteger l1FeeRate,
         final long minIntervalMs,
         final long maxIntervalMs,
-        final long genesisTimestamp)
+        final long genesisTimestamp,
+        final int maxBlockTransactions)
     {
         this.key = key;
         this.mempool = mempool;
         this.ledger = ledger;
-        this.builder = new BlockBuilder(mempool, ledger);
+        this.builder = new BlockBuilder(mempool, ledger, maxBlockTransactions);
         this.journal = journal;
         this.view = view;
         this.removals = removals;
@@ -257,8 +259,9 @@ public final class SequencerCore implements SequencerStage
             head = block;
             lastBlockMs = nowMs;
             publish(block, txs, true, journalIndex);
-            // A block that ran out of gas leaves executable work behind: cut again at once.
-            txsWaiting = mempool.pendingCount() > 0 && built.gasUsed() + ChainConstants.TX_BASE_GAS > ChainConstants.BLOCK_GAS_LIMIT;
+            // A block that ran out of gas or reached the transaction cap leaves executable work behind: cut again at once.
+            txsWaiting = mempool.pendingCount() > 0 && (built.gasUsed() + ChainConstants.TX_BASE_GAS > ChainConstants.BLOCK_GAS_LIMIT ||
+                txs.size() >= builder.maxTransactions());
             return block;
         }
         finally

@@ -104,6 +104,8 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     private final FinalityVerifier finalityVerifier;
     private final long leaderTimeoutNs;
     private final long txWaitNs;
+    /** Genesis {@code block.max_transactions}: what this member builds up to and what it accepts (V6). */
+    private final int maxBlockTransactions;
     private final dev.seqnet.chain.tx.TxDecoder trustedDecoder;
 
     private final ConsensusCodec consensusCodec = new ConsensusCodec();
@@ -167,8 +169,8 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     public record Parts(
         int self, long chainId, SequencerKey key, MemberSet members, SigningDomain domain, BigInteger l1FeeRate, long genesisTimestamp,
         ConsensusCore core, SequencerCore admission, Mempool mempool, NativeLedger ledger, L2Block head, Journal journal,
-        ChainView view, Transport transport, int txStoreCapacity, long leaderTimeoutNs, List<FinalizedBlock> recoveredFinalized,
-        List<EvidenceRecord> recoveredEvidence, List<ProposalBody> recoveredBodies)
+        ChainView view, Transport transport, int txStoreCapacity, long leaderTimeoutNs, int maxBlockTransactions,
+        List<FinalizedBlock> recoveredFinalized, List<EvidenceRecord> recoveredEvidence, List<ProposalBody> recoveredBodies)
     {
     }
 
@@ -190,7 +192,8 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         this.admission = p.admission();
         this.mempool = p.mempool();
         this.ledger = p.ledger();
-        this.builder = new BlockBuilder(mempool, ledger);
+        this.maxBlockTransactions = p.maxBlockTransactions();
+        this.builder = new BlockBuilder(mempool, ledger, maxBlockTransactions);
         this.chain = new SpeculativeChain(ledger, p.head());
         this.journal = p.journal();
         this.view = p.view();
@@ -853,6 +856,13 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         {
             return Verdict.VALID;
         }
+        final String tooMany = overCap(p.block());
+        if (tooMany != null)
+        {
+            // Decided from the hashes alone: no waiting for, or fetching, transactions of a block that cannot be valid.
+            LOG.log(System.Logger.Level.WARNING, "invalid proposal for view " + p.view() + " from " + p.leader() + ": " + tooMany);
+            return Verdict.INVALID;
+        }
         if (!ensureExecuted(p.parentHash(), 64))
         {
             return null;
@@ -933,12 +943,18 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     /**
      * V5 and V6 on the block rebuilt from the proposal's claimed fields: {@link BlockVerifier} checks
      * the prev_hash chain, the parent's timestamp, the merkle root over the resolved transactions, the
-     * header hash and the leader's header signature; this adds the height, duplicates, the genesis
-     * {@code l1_fee_rate}, the base fee and a bound on future timestamps. Null when they all hold.
+     * header hash and the leader's header signature; this adds the transaction count against genesis
+     * {@code block.max_transactions}, the height, duplicates, the genesis {@code l1_fee_rate}, the base
+     * fee and a bound on future timestamps. Null when they all hold.
      */
     private String check(final Proposal p, final L2Block block, final List<EthTransaction> txs, final L2Block parent)
     {
         final BlockCandidate b = p.block();
+        final String tooMany = overCap(b);
+        if (tooMany != null)
+        {
+            return tooMany;
+        }
         final long parentHeight = parent == null ? 0 : parent.height();
         if (b.height() != parentHeight + 1)
         {
@@ -974,6 +990,14 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             return "timestamp " + b.timestamp() + " more than 5 s ahead";
         }
         return null;
+    }
+
+    /** V6's count: null when the block carries at most genesis {@code block.max_transactions} transactions. */
+    private String overCap(final BlockCandidate b)
+    {
+        final int count = b.txHashes().size();
+        return count <= maxBlockTransactions ? null :
+            count + " transactions, above genesis block.max_transactions " + maxBlockTransactions;
     }
 
     /** The block as the proposal claims it: header fields, hash and signature as sent, with the resolved transactions. */

@@ -61,7 +61,7 @@ class BenchCommandTest
             "progress lines every second:\n" + out);
         final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
         for (final String key : List.of("p50_us", "p90_us", "p99_us", "p999_us", "max_us", "throughput_tx_s", "sent",
-            "finalized", "rejected", "lost", "rate_tx_s", "nodes", "fast_path_share", "duration_s", "hlog", "png"))
+            "finalized", "rejected", "lost", "resent", "rate_tx_s", "nodes", "fast_path_share", "duration_s", "hlog", "png"))
         {
             assertTrue(summary.has(key), "summary has " + key + ": " + summary);
         }
@@ -71,6 +71,7 @@ class BenchCommandTest
         assertEquals(0, summary.get("rejected").asLong());
         assertEquals(0, summary.get("failed").asLong());
         assertEquals(0, summary.get("lost").asLong());
+        assertEquals(0, summary.get("resent").asLong(), "an unloaded member refuses nothing");
         assertEquals(1, summary.get("nodes").asInt());
         assertEquals(50.0, summary.get("rate_tx_s").asDouble());
         assertEquals(2.0, summary.get("duration_s").asDouble());
@@ -214,6 +215,8 @@ class BenchCommandTest
         assertEquals(2, bench("--rate", "-5"));
         assertEquals(2, bench("--nodes", "1", "--kill-leader-at", "1"));
         assertTrue(err.toString().contains("--kill-leader-at needs --nodes 4 or 7"), err.toString());
+        assertEquals(2, bench("--nodes", "1", "--max-pending-per-account", "-1"));
+        assertTrue(err.toString().contains("--max-pending-per-account not negative"), err.toString());
         assertEquals("", out.toString(), "nothing started for a usage error");
     }
 }

@@ -11,6 +11,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -99,6 +100,35 @@ class GenesisTest
             .replace("  \"consensus\" : {\n    \"fast_path_slack\" : 0\n  },\n", ""));
         assertEquals(BigInteger.ONE, genesis.l1FeeRateValue());
         assertEquals(0, genesis.fastPathSlack());
+        assertEquals(Genesis.DEFAULT_MAX_TRANSACTIONS, genesis.maxBlockTransactions(),
+            "a genesis from before block.max_transactions keeps its bytes (and hash) and gets the default cap");
+    }
+
+    @Test
+    void blockMaxTransactionsIsANetworkSettingFromOneToWhatAProposalCarries() throws Exception
+    {
+        final String withBlock = FILE.replace("  \"consensus\" : {", "  \"block\" : {\n    \"max_transactions\" : CAP\n  },\n  \"consensus\" : {");
+        assertEquals(64, write(withBlock.replace("CAP", "64")).maxBlockTransactions());
+        assertEquals(1, write(withBlock.replace("CAP", "1")).maxBlockTransactions());
+        assertEquals(512, write(withBlock.replace("CAP", "512")).maxBlockTransactions());
+        for (final String bad : List.of("0", "-5", "513", "100000"))
+        {
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> write(withBlock.replace("CAP", bad)));
+            assertEquals("genesis block.max_transactions must be in [1, 512] (the most transaction hashes a proposal carries): " + bad,
+                e.getMessage());
+        }
+        final IllegalArgumentException nullBlock = assertThrows(IllegalArgumentException.class,
+            () -> write(FILE.replace("  \"consensus\" : {", "  \"block\" : null,\n  \"consensus\" : {")));
+        assertTrue(nullBlock.getMessage().startsWith("genesis block.max_transactions must be in [1, 512]"), nullBlock.getMessage());
+        // Not a number: the JSON reader names the field.
+        final Exception text = assertThrows(Exception.class, () -> write(withBlock.replace("CAP", "\"many\"")));
+        assertTrue(text.getMessage().contains("max_transactions"), text.getMessage());
+        assertThrows(Exception.class, () -> write(withBlock.replace("CAP", "64,\n    \"max_bytes\" : 1")), "unknown keys are refused");
+
+        // A genesis written today spells the cap out, so a later default never changes an existing network.
+        final Genesis saved = write(FILE);
+        saved.save(dir.resolve("saved.json"));
+        assertTrue(Files.readString(dir.resolve("saved.json")).contains("\"max_transactions\" : " + Genesis.DEFAULT_MAX_TRANSACTIONS));
     }
 
     private static String threeMembers(final String slack)

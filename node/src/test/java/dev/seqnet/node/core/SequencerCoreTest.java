@@ -11,6 +11,7 @@ import dev.seqnet.chain.tx.TxRejection;
 import dev.seqnet.chain.tx.TxSigner;
 import dev.seqnet.journal.Journal;
 import dev.seqnet.node.config.DevAccounts;
+import dev.seqnet.node.config.Genesis;
 import dev.seqnet.node.state.ChainView;
 import dev.seqnet.ordering.exec.NativeLedger;
 import dev.seqnet.ordering.mempool.Mempool;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -69,13 +71,18 @@ class SequencerCoreTest
 
     private SequencerCore core(final long minIntervalMs, final long maxIntervalMs)
     {
+        return core(minIntervalMs, maxIntervalMs, Genesis.DEFAULT_MAX_TRANSACTIONS);
+    }
+
+    private SequencerCore core(final long minIntervalMs, final long maxIntervalMs, final int maxBlockTransactions)
+    {
         ledger = new NativeLedger(devAlloc(), SINK);
         final PoolRemovals removals = new PoolRemovals();
         final Mempool mempool = new Mempool(new Mempool.Context().accountState(ledger).removalListener(removals));
         journal = Journal.open(new Journal.Context().dir(dir.resolve("journal")));
         view = new ChainView(new ChainView.Context().indexDir(dir.resolve("index")).journal(journal).hashInitialShift(8));
         final SequencerCore core = new SequencerCore(key, mempool, ledger, journal, view, removals, SINK, BigInteger.ONE,
-            minIntervalMs, maxIntervalMs, T0 / 1000);
+            minIntervalMs, maxIntervalMs, T0 / 1000, maxBlockTransactions);
         core.recovered(null, 0);
         return core;
     }
@@ -200,7 +207,7 @@ class SequencerCoreTest
     @Test
     void aFullBlockLeavesTheRestForTheNextBlockAtOnce() throws Exception
     {
-        final SequencerCore core = core(0, 1000);
+        final SequencerCore core = core(0, 1000, Genesis.MAX_TRANSACTIONS_LIMIT); // gas, not the count, fills the block
         core.onTick(T0);
         int admitted = 0;
         for (int nonce = 0; nonce < 50; nonce++)
@@ -220,5 +227,30 @@ class SequencerCoreTest
         assertEquals(admitted - perBlock, view.head().txCount());
         assertTrue(view.block(2).baseFee() < view.block(3).baseFee(), "a full parent raises the base fee");
         assertEquals(0, view.pendingCount());
+    }
+
+    @Test
+    void aBacklogIsCutIntoBlocksOfAtMostTheGenesisCap() throws Exception
+    {
+        final SequencerCore core = core(0, 1000); // genesis default: 128
+        core.onTick(T0);
+        for (int nonce = 0; nonce < 50; nonce++)
+        {
+            for (int a = 0; a < DevAccounts.COUNT; a++)
+            {
+                assertNull(core.onTransaction(tx(a, nonce)));
+            }
+        }
+        core.onEndOfBatch(T0 + 1);
+        assertEquals(Genesis.DEFAULT_MAX_TRANSACTIONS, view.head().txCount(), "500 waiting, the cap cut at 128");
+        for (int tick = 2; tick <= 4; tick++)
+        {
+            core.onTick(T0 + tick); // the rest goes on the next ticks, not after max_interval_ms
+        }
+        assertEquals(List.of(0, 128, 128, 128, 116), java.util.stream.LongStream.rangeClosed(1, view.headHeight())
+            .mapToObj(h -> view.block(h).txCount()).toList());
+        assertEquals(0, view.pendingCount());
+        assertTrue(view.block(3).baseFee() < view.block(2).baseFee(),
+            "128 transfers (2.69M gas) are below the 5M target: a capped backlog lowers the base fee");
     }
 }

@@ -15,6 +15,7 @@ import dev.seqnet.consensus.message.Vote;
 import dev.seqnet.consensus.wire.ConsensusCodec;
 import dev.seqnet.consensus.wire.DropReason;
 import dev.seqnet.journal.Journal;
+import dev.seqnet.node.config.Genesis;
 import dev.seqnet.node.core.PoolRemovals;
 import dev.seqnet.node.core.SequencerCore;
 import dev.seqnet.node.state.ChainView;
@@ -143,7 +144,7 @@ class PeerVoteAllocationTest
         journal = Journal.open(new Journal.Context().dir(dir.resolve("journal")));
         view = new ChainView(new ChainView.Context().indexDir(dir.resolve("index")).journal(journal).hashInitialShift(8));
         final SequencerCore admission = new SequencerCore(KEYS[SELF], mempool, ledger, journal, view, removals, feeRecipient,
-            BigInteger.ONE, 0, 1000, 1_700_000_000L);
+            BigInteger.ONE, 0, 1000, 1_700_000_000L, Genesis.DEFAULT_MAX_TRANSACTIONS);
         admission.recovered(null, 0);
         driver = MediaDriverLauncher.launch(new MediaDriverLauncher.Context().name("vote-alloc").termBufferLength(64 * 1024)
             .aeronDirectoryName(dir.resolve("aeron").toString()));
@@ -152,7 +153,7 @@ class PeerVoteAllocationTest
         transport.close(); // sends are refused and counted from here on
         final NetworkCore host = new NetworkCore(new NetworkCore.Parts(SELF, CHAIN_ID, KEYS[SELF], members, domain,
             BigInteger.ONE, 1_700_000_000L, core, admission, mempool, ledger, null, journal, view, transport, 1024,
-            params.leaderTimeoutNs(), List.of(), List.of(), List.of()));
+            params.leaderTimeoutNs(), Genesis.DEFAULT_MAX_TRANSACTIONS, List.of(), List.of(), List.of()));
         host.start();
         return host;
     }
