@@ -142,6 +142,16 @@ public final class L2Block
         System.arraycopy(hash, 0, dst, offset, hash.length);
     }
 
+    /**
+     * The same block signed otherwise: the header, hash and transactions shared, {@code signature} copied. Two
+     * leaders can propose the same block (the hash does not cover the signature); a member delivers it with the
+     * signature of the view that finalized it.
+     */
+    public L2Block withSignature(final byte[] signature)
+    {
+        return new L2Block(header, hash, checkedCopy(signature, 64, "signature"), gasUsed, baseFee, rawTxs, senders);
+    }
+
     /** A copy of the 64-byte r‖s signature. */
     public byte[] signature()
     {

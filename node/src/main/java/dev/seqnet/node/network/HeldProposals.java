@@ -23,10 +23,19 @@ final class HeldProposals
     private final Predicate<Proposal> atOrBelowPruned = p -> p.block().height() <= this.prunedThrough;
     private long prunedThrough;
 
-    /** Holds {@code p} unless a proposal of the same block is held already. */
+    /**
+     * Holds {@code p} unless a proposal of the same block from the same or a later view is held already. Two
+     * leaders can propose the same block (an empty block after a nullified view; the hash does not cover the
+     * leader's signature): the later view's is the one that can still be finalized, and delivery takes the
+     * header signature of the finalized view's proposal.
+     */
     void add(final Proposal p)
     {
-        byHash.putIfAbsent(p.blockHash(), p);
+        final Proposal held = byHash.get(p.blockHash());
+        if (null == held || p.view() > held.view())
+        {
+            byHash.put(p.blockHash(), p);
+        }
     }
 
     /** The held proposal of this block, or null. */

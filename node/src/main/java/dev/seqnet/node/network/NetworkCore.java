@@ -1066,10 +1066,18 @@ public final class NetworkCore implements SequencerStage, ConsensusView
                 return false;
             }
         }
-        final L2Block block = chain.oldest().block();
+        L2Block block = chain.oldest().block();
+        final Proposal finalizedProposal = proposals.get(fb.blockHash());
+        if (finalizedProposal != null && finalizedProposal.view() == fb.view() &&
+            !java.util.Arrays.equals(finalizedProposal.block().headerSignature(), block.signature()))
+        {
+            // Executed from another view's proposal of the same block: deliver the finalized view's leader's
+            // header signature, the one FinalizedBlock.proposer made, so every member serves the same header.
+            block = block.withSignature(finalizedProposal.block().headerSignature());
+        }
         final long journalIndex = journalFinalized(block, fb);
         final SpeculativeChain.Open committed = chain.commitOldest(fb.blockHash());
-        finish(committed.block(), committed.txs(), fb, journalIndex);
+        finish(block, committed.txs(), fb, journalIndex);
         return true;
     }
 

@@ -22,14 +22,23 @@ class HeldProposalsTest
         held.add(nullified);
         held.add(late);
         held.add(next);
-        held.add(proposal(13, 12, 0, block(8, 2))); // the same block again, another view: the first is kept
         assertEquals(3, held.size());
         assertSame(next, held.get(next.blockHash()));
+        // The same block from an earlier view does not replace it; from a later view it does: when two leaders
+        // propose the same block, the later view is the one that can be finalized, and delivery takes its
+        // leader's header signature.
+        held.add(proposal(11, 10, 2, block(8, 2)));
+        assertSame(next, held.get(next.blockHash()), "an earlier view's proposal of a held block is not kept");
+        final Proposal again = proposal(13, 12, 0, block(8, 2));
+        assertEquals(next.blockHash(), again.blockHash(), "the same block");
+        held.add(again);
+        assertEquals(3, held.size());
+        assertSame(again, held.get(next.blockHash()), "the later view's proposal of the same block replaces the earlier");
 
         held.pruneAtOrBelow(6);
         assertNull(held.get(nullified.blockHash()));
         assertNull(held.get(late.blockHash()));
-        assertSame(next, held.get(next.blockHash()), "above the head: may still be finalized");
+        assertSame(again, held.get(next.blockHash()), "above the head: may still be finalized");
 
         held.add(proposal(8, 7, 1, block(4, 0))); // a straggler below the head
         held.pruneAtOrBelow(6);
