@@ -20,14 +20,17 @@ import java.util.function.Predicate;
 final class HeldProposals
 {
     private final HashMap<Hash32, Proposal> byHash = new HashMap<>();
+    // Each view's proposal (one leader per view): delivery takes the finalized view's header signature.
+    private final HashMap<Long, Proposal> byView = new HashMap<>();
     private final Predicate<Proposal> atOrBelowPruned = p -> p.block().height() <= this.prunedThrough;
     private long prunedThrough;
 
     /**
-     * Holds {@code p} unless a proposal of the same block from the same or a later view is held already. Two
-     * leaders can propose the same block (an empty block after a nullified view; the hash does not cover the
-     * leader's signature): the later view's is the one that can still be finalized, and delivery takes the
-     * header signature of the finalized view's proposal.
+     * Holds {@code p}: by block hash unless a proposal of the same block from the same or a later view is held
+     * (any of them carries the block's transactions), and by view. Two leaders can propose the same block (an
+     * empty block of the same second in the next view; the hash does not cover the leader's header signature),
+     * and either view may be the one finalized, so delivery asks for the finalized view's own ({@link #get(Hash32,
+     * long)}) to publish its leader's signature.
      */
     void add(final Proposal p)
     {
@@ -36,6 +39,14 @@ final class HeldProposals
         {
             byHash.put(p.blockHash(), p);
         }
+        byView.putIfAbsent(p.view(), p);
+    }
+
+    /** The held proposal of {@code view} if it proposed {@code blockHash}, or null. */
+    Proposal get(final Hash32 blockHash, final long view)
+    {
+        final Proposal p = byView.get(view);
+        return null != p && p.blockHash().equals(blockHash) ? p : null;
     }
 
     /** The held proposal of this block, or null. */
@@ -44,10 +55,15 @@ final class HeldProposals
         return byHash.get(blockHash);
     }
 
-    /** Forgets the proposal of a delivered block. */
-    void remove(final Hash32 blockHash)
+    /** Forgets the proposal of a block delivered as finalized in {@code view}; other views' go with the next prune. */
+    void remove(final Hash32 blockHash, final long view)
     {
         byHash.remove(blockHash);
+        final Proposal p = byView.get(view);
+        if (null != p && p.blockHash().equals(blockHash))
+        {
+            byView.remove(view);
+        }
     }
 
     /**
@@ -60,11 +76,19 @@ final class HeldProposals
         {
             prunedThrough = height;
             byHash.values().removeIf(atOrBelowPruned);
+            byView.values().removeIf(atOrBelowPruned);
         }
     }
 
+    /** Blocks held (a block proposed in two views counts once). */
     int size()
     {
         return byHash.size();
+    }
+
+    /** Views whose proposal is held. */
+    int views()
+    {
+        return byView.size();
     }
 }

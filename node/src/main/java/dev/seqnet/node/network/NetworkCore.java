@@ -1067,8 +1067,8 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             }
         }
         L2Block block = chain.oldest().block();
-        final Proposal finalizedProposal = proposals.get(fb.blockHash());
-        if (finalizedProposal != null && finalizedProposal.view() == fb.view() &&
+        final Proposal finalizedProposal = proposals.get(fb.blockHash(), fb.view());
+        if (finalizedProposal != null &&
             !java.util.Arrays.equals(finalizedProposal.block().headerSignature(), block.signature()))
         {
             // Executed from another view's proposal of the same block: deliver the finalized view's leader's
@@ -1098,7 +1098,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         {
             txStore.remove(Hash32.wrap(tx.hash()));
         }
-        proposals.remove(fb.blockHash());
+        proposals.remove(fb.blockHash(), fb.view());
         recoveredTxs.remove(fb.blockHash());
         finalizedWindow.put(fb);
         admission.publish(block, txs, true, journalIndex);

@@ -24,9 +24,8 @@ class HeldProposalsTest
         held.add(next);
         assertEquals(3, held.size());
         assertSame(next, held.get(next.blockHash()));
-        // The same block from an earlier view does not replace it; from a later view it does: when two leaders
-        // propose the same block, the later view is the one that can be finalized, and delivery takes its
-        // leader's header signature.
+        // By hash, the same block from an earlier view does not replace it and from a later view does; by view,
+        // each is kept, for delivery to take the finalized view's leader's header signature.
         held.add(proposal(11, 10, 2, block(8, 2)));
         assertSame(next, held.get(next.blockHash()), "an earlier view's proposal of a held block is not kept");
         final Proposal again = proposal(13, 12, 0, block(8, 2));
@@ -34,6 +33,12 @@ class HeldProposalsTest
         held.add(again);
         assertEquals(3, held.size());
         assertSame(again, held.get(next.blockHash()), "the later view's proposal of the same block replaces the earlier");
+        // Delivery asks for the finalized view's own proposal, whichever view that was.
+        assertSame(next, held.get(next.blockHash(), 12));
+        assertSame(again, held.get(next.blockHash(), 13));
+        assertNull(held.get(next.blockHash(), 9), "view 9 proposed another block");
+        assertNull(held.get(next.blockHash(), 14), "no proposal of view 14");
+        assertEquals(5, held.views());
 
         held.pruneAtOrBelow(6);
         assertNull(held.get(nullified.blockHash()));
@@ -45,7 +50,11 @@ class HeldProposalsTest
         assertEquals(2, held.size(), "the head did not move: no scan");
         held.pruneAtOrBelow(7);
         assertEquals(1, held.size());
-        held.remove(next.blockHash());
+        held.remove(next.blockHash(), 13);
         assertEquals(0, held.size());
+        assertNull(held.get(next.blockHash(), 13));
+        assertSame(next, held.get(next.blockHash(), 12), "another view's proposal of it goes with the next prune");
+        held.pruneAtOrBelow(8);
+        assertEquals(0, held.views());
     }
 }
