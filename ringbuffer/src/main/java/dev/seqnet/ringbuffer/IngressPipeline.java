@@ -90,23 +90,26 @@ public final class IngressPipeline implements AutoCloseable
         final int shards = ctx.recoveryThreads();
         recoveryProcessors = new ArrayList<>(shards);
         final SequencerHandler sequencerHandler = new SequencerHandler(stage, ctx.clock(), counters, faults, tickPending);
-        if (ctx.useSequencerInvoker())
+        if (0 == shards)
         {
-            // Inline, on the thread of whoever invokes it (conclude() requires recoveryThreads(0)).
-            final RecoveryHandler inlineRecovery = new RecoveryHandler(0, 1, recovery, ctx.frameRecovery(), faults, waitStrategy);
-            sequencerProcessor = null;
-            final com.lmax.disruptor.EventPoller<IngressEvent> poller = ring.newPoller();
-            sequencerSequence = poller.getSequence();
-            sequencerInvoker = new SequencerInvoker(this, poller,
-                new InlineHandler(inlineRecovery, sequencerHandler), faults, ctx.invokerBatchLimit(), ctx.tickIntervalMs());
-        }
-        else if (0 == shards)
-        {
-            // Inline: one thread recovers and sequences each slot, no hand-off between stage threads.
-            final RecoveryHandler inlineRecovery = new RecoveryHandler(0, 1, recovery, ctx.frameRecovery(), faults, waitStrategy);
-            sequencerProcessor = builder.build(ring, ring.newBarrier(), new InlineHandler(inlineRecovery, sequencerHandler));
-            sequencerSequence = sequencerProcessor.getSequence();
-            sequencerInvoker = null;
+            // Inline: one thread recovers and sequences each slot, no hand-off between stage threads. With the
+            // invoker that thread is whoever runs it (conclude() allows the invoker only with recoveryThreads(0)).
+            final InlineHandler inline = new InlineHandler(
+                new RecoveryHandler(0, 1, recovery, ctx.frameRecovery(), faults, waitStrategy), sequencerHandler);
+            if (ctx.useSequencerInvoker())
+            {
+                final com.lmax.disruptor.EventPoller<IngressEvent> poller = ring.newPoller();
+                sequencerProcessor = null;
+                sequencerSequence = poller.getSequence();
+                sequencerInvoker = new SequencerInvoker(
+                    this, poller, inline, faults, ctx.invokerBatchLimit(), ctx.tickIntervalMs());
+            }
+            else
+            {
+                sequencerProcessor = builder.build(ring, ring.newBarrier(), inline);
+                sequencerSequence = sequencerProcessor.getSequence();
+                sequencerInvoker = null;
+            }
         }
         else
         {
