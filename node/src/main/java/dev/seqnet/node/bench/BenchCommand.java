@@ -84,6 +84,12 @@ public final class BenchCommand implements Callable<Integer>
     /** The effective warm-up, set in {@link #call()}. */
     double warmup;
 
+    @Option(names = "--warmup-rate", paramLabel = "TX_S",
+        description = "Fixed rate: warm up at this rate instead of --rate, then offer --rate for --step-warmup seconds, " +
+            "uncounted, before measuring. A cold network warmed at a rate it cannot yet sustain starts the measurement " +
+            "behind a backlog (default: --rate).")
+    Double warmupRate;
+
     @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "10",
         description = "After the last scheduled send, wait for blocks until none has finalized a transaction for this long " +
             "(at most as long again as the run); what is still not final then counts as lost (default ${DEFAULT-VALUE}).")
@@ -112,7 +118,8 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--step-duration", paramLabel = "SECONDS", defaultValue = "4", description = "--rate 0: measured seconds per step (default ${DEFAULT-VALUE}).")
     double stepDuration;
 
-    @Option(names = "--step-warmup", paramLabel = "SECONDS", defaultValue = "1", description = "--rate 0: warm-up seconds per step (default ${DEFAULT-VALUE}).")
+    @Option(names = "--step-warmup", paramLabel = "SECONDS", defaultValue = "1",
+        description = "--rate 0: warm-up seconds per step; with --warmup-rate, the seconds at --rate before measuring (default ${DEFAULT-VALUE}).")
     double stepWarmup;
 
     @Option(names = "--step-retries", paramLabel = "COUNT", defaultValue = "1",
@@ -270,6 +277,10 @@ public final class BenchCommand implements Callable<Integer>
         {
             return "--connections and --accounts must be at least 1, --step-retries and --max-pending-per-account not negative";
         }
+        if (warmupRate != null && !(warmupRate > 0 && rate > 0))
+        {
+            return "--warmup-rate must be positive, and needs a fixed --rate";
+        }
         if (rate == 0 && !(maxP99Ms > 0 && startRate >= MIN_SEARCH_RATE && maxRate >= startRate))
         {
             return "--rate 0 needs --max-p99-ms > 0 and " + (int)MIN_SEARCH_RATE + " <= --start-rate <= --max-rate";
@@ -311,20 +322,29 @@ public final class BenchCommand implements Callable<Integer>
         final HistogramLogWriter log,
         final Path outDir) throws Exception
     {
-        final int[] counts = OpenLoopRun.counts(rate, warmup, duration);
+        final boolean separateWarmup = warmupRate != null && warmupRate != rate;
+        if (separateWarmup)
+        {
+            stdout.printf("warming up at %s tx/s for %s s, then %s tx/s for %s s before measuring%n",
+                number(warmupRate), number(warmup), number(rate), number(stepWarmup));
+            warmUp(sender, subscriber, senders, chain, warmupRate);
+        }
+        // After a separate warm-up the measured run still ramps to its own rate for --step-warmup seconds, uncounted.
+        final double ownWarmup = separateWarmup ? stepWarmup : warmup;
+        final int[] counts = OpenLoopRun.counts(rate, ownWarmup, duration);
         final SignedLoad load = sign(senders, counts[0] + counts[1], chain, "");
         stdout.printf("offering %s tx/s for %s s after a %s s warm-up (latency from each scheduled send time)%n",
-            number(rate), number(duration), number(warmup));
+            number(rate), number(duration), number(ownWarmup));
         stdout.flush();
         if (killLeaderAt != null)
         {
             final long viewTimeoutMs = dev.seqnet.node.config.NodeConfig.load(embedded.config(0)).consensus.leaderTimeoutMs;
             leaderKill = new LeaderKill(embedded, member0, sender, viewTimeoutMs, stdout);
             subscriber.blockListener(leaderKill);
-            final long measureFrom = System.nanoTime() + (long)(warmup * 1e9);
+            final long measureFrom = System.nanoTime() + (long)(ownWarmup * 1e9);
             leaderKill.start(measureFrom, measureFrom + (long)(killLeaderAt * 1e9), measureFrom + (long)(duration * 1e9));
         }
-        final RunResult result = new OpenLoopRun(sender, subscriber, load, rate, counts[0], warmup, duration, grace,
+        final RunResult result = new OpenLoopRun(sender, subscriber, load, rate, counts[0], ownWarmup, duration, grace,
             stdout, log, null, "").paths(paths).window(maxPendingPerAccount).run();
         subscriber.blockListener(null);
         final double share = fastShare();
@@ -332,6 +352,29 @@ public final class BenchCommand implements Callable<Integer>
         final String title = String.format("seqnet submit \u2192 finalized, %d member%s, %s tx/s open loop (corrected for coordinated omission)",
             memberCount, memberCount == 1 ? "" : "s", number(rate));
         finish(result, curves, title, null, share, outDir);
+    }
+
+    /** Sends {@code --warmup} seconds at {@code warmRate}, uncounted, and waits for them; retires senders left in trouble. */
+    private void warmUp(
+        final RpcSender sender,
+        final BlockSubscriber subscriber,
+        final BenchAccounts senders,
+        final long chain,
+        final double warmRate) throws Exception
+    {
+        final int count = OpenLoopRun.counts(warmRate, warmup, 1)[0];
+        if (count == 0)
+        {
+            return;
+        }
+        final String label = "[warm-up " + number(warmRate) + " tx/s] ";
+        final SignedLoad load = sign(senders, count, chain, label);
+        final RunResult result = new OpenLoopRun(sender, subscriber, load, warmRate, count, warmup, 0, grace,
+            stdout, null, null, label).window(maxPendingPerAccount).run();
+        for (final int account : result.troubledSenders())
+        {
+            senders.retire(account);
+        }
     }
 
     private void search(
@@ -347,20 +390,8 @@ public final class BenchCommand implements Callable<Integer>
         stdout.printf("searching for the highest rate with p99 <= %s ms, >= 95%% finalized and nothing lost: " +
             "%s s steps after %s s warm-up each, after one %s s warm-up%n",
             number(maxP99Ms), number(stepDuration), number(stepWarmup), number(warmup));
-        final int warmupCount = OpenLoopRun.counts(startRate, warmup, 1)[0];
-        if (warmupCount > 0)
-        {
-            // A cold member fails any first step on JIT compilation alone; warm it (and us) up once, uncounted.
-            final String label = "[warm-up " + number(startRate) + " tx/s] ";
-            final int count = warmupCount;
-            final SignedLoad load = sign(senders, count, chain, label);
-            final RunResult result = new OpenLoopRun(sender, subscriber, load, startRate, count, warmup, 0, grace,
-                stdout, null, null, label).window(maxPendingPerAccount).run();
-            for (final int account : result.troubledSenders())
-            {
-                senders.retire(account);
-            }
-        }
+        // A cold member fails any first step on JIT compilation alone; warm it (and us) up once, uncounted.
+        warmUp(sender, subscriber, senders, chain, startRate);
         final ArrayNode steps = MAPPER.createArrayNode();
         RunResult best = null;
         RunResult lowestFailed = null;
@@ -496,6 +527,11 @@ public final class BenchCommand implements Callable<Integer>
         }
         json.put("duration_s", r.durationSeconds());
         json.put("warmup_s", r.warmupSeconds());
+        if (warmupRate != null && rate > 0 && warmupRate != rate)
+        {
+            json.put("warmup_rate_tx_s", warmupRate);
+            json.put("warmup_at_warmup_rate_s", warmup);
+        }
         json.put("warmup_sent", r.warmupSent());
         json.put("backlog_at_measure_start", r.backlog());
         json.put("send_lag_p99_us", r.sendLag().getValueAtPercentile(99));

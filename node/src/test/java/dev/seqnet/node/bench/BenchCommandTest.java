@@ -120,6 +120,36 @@ class BenchCommandTest
 
     @Test
     @Timeout(90)
+    void aSeparateWarmupRateWarmsUpAtItsOwnRateAndRampsAtTheMeasuredRateUncounted() throws Exception
+    {
+        final Path results = dir.resolve("warmup-rate");
+        final int exit = bench("--nodes", "1", "--rate", "60", "--warmup-rate", "20", "--warmup", "2", "--step-warmup", "1",
+            "--duration", "2", "--accounts", "20", "--out", results.toString());
+        assertEquals(0, exit, () -> "stdout:\n" + out + "\nstderr:\n" + err);
+
+        final String text = out.toString();
+        assertTrue(text.contains("[warm-up 20 tx/s]"), "the warm-up runs at its own rate:\n" + text);
+        final List<String> lines = text.lines().toList();
+        final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
+        assertEquals(120, summary.get("sent").asLong(), "60 tx/s for 2 measured seconds");
+        assertEquals(60, summary.get("warmup_sent").asLong(), "the ramp: 60 tx/s for --step-warmup 1 s, uncounted");
+        assertEquals(1.0, summary.get("warmup_s").asDouble());
+        assertEquals(20.0, summary.get("warmup_rate_tx_s").asDouble());
+        assertEquals(2.0, summary.get("warmup_at_warmup_rate_s").asDouble());
+        assertEquals(summary.get("sent").asLong(), summary.get("finalized").asLong(), "every measured transaction finalized");
+        assertEquals(0, summary.get("lost").asLong());
+    }
+
+    @Test
+    void aWarmupRateNeedsAFixedPositiveRate()
+    {
+        assertEquals(2, bench("--nodes", "1", "--rate", "0", "--warmup-rate", "100"));
+        assertTrue(err.toString().contains("--warmup-rate"), err::toString);
+        assertEquals(2, bench("--nodes", "1", "--rate", "100", "--warmup-rate", "0"));
+    }
+
+    @Test
+    @Timeout(90)
     void rateZeroStepsUpToTheCeilingAndReportsTheBestStep() throws Exception
     {
         // A 10 s p99 bound at 20 and 40 tx/s: every step is sustained, so the search must double to the ceiling and stop.
