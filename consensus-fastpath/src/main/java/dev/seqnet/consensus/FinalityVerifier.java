@@ -179,7 +179,7 @@ public final class FinalityVerifier
                 buffer.getBytes(sigOffset, signature);
                 sigOffset += CertificateCodec.SIGNATURE_LENGTH;
                 final byte[] d = Certificate.isSet(fallback, i) ? fallbackDigest : digest;
-                if (!signatureCheck.verify(signature, d, members.publicKeyUnsafe(i)))
+                if (!signatureCheck.verify(signature, d, members.verificationKeyUnsafe(i)))
                 {
                     return CertificateCheck.invalid(CertificateError.BAD_SIGNATURE, kind, view, blockHash, stake, i);
                 }

@@ -2,16 +2,19 @@ package dev.seqnet.consensus;
 
 import dev.seqnet.chain.Address;
 import dev.seqnet.chain.crypto.SequencerKey;
+import dev.seqnet.chain.crypto.Signatures;
 
 import java.util.Arrays;
 
 /**
- * One genesis member (PROTOCOL.md §1.1): its 33-byte compressed secp256k1 key, the address derived
- * from it, and its stake, a positive integer. The key is checked to lie on the curve at construction.
+ * One genesis member (PROTOCOL.md §1.1): its 33-byte compressed secp256k1 key (and the same key
+ * uncompressed, which signature checks take), the address derived from it, and its stake, a positive
+ * integer. The key is checked to lie on the curve at construction.
  */
 public final class Member
 {
     private final byte[] publicKey;
+    private final byte[] verificationKey;
     private final Address address;
     private final long stake;
 
@@ -27,6 +30,7 @@ public final class Member
             throw new IllegalArgumentException("stake must be positive: " + stake);
         }
         this.publicKey = publicKey.clone();
+        this.verificationKey = Signatures.verificationKey(this.publicKey);
         this.stake = stake;
     }
 
@@ -40,6 +44,18 @@ public final class Member
     byte[] publicKeyUnsafe()
     {
         return publicKey;
+    }
+
+    /** A copy of the key in the 65-byte uncompressed form that signature checks take (no decompression per check). */
+    public byte[] verificationKey()
+    {
+        return verificationKey.clone();
+    }
+
+    /** {@link #verificationKey()} itself, for this package's hot paths; never modified. */
+    byte[] verificationKeyUnsafe()
+    {
+        return verificationKey;
     }
 
     public Address address()

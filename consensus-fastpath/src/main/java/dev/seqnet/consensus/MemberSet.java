@@ -101,8 +101,8 @@ public final class MemberSet
     }
 
     /** The key of member {@code index}, shared: callers in this package must not modify it. */
-    byte[] publicKeyUnsafe(final int index)
+    byte[] verificationKeyUnsafe(final int index)
     {
-        return members[index].publicKeyUnsafe();
+        return members[index].verificationKeyUnsafe();
     }
 }

@@ -25,11 +25,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class VerifiedSignatures implements SignatureCheck
 {
-    /** Longs per entry: version, 8 for the signature, 4 for the digest, 5 for the 33-byte key. */
-    private static final int STRIDE = 18;
+    /**
+     * Longs per entry: version, 8 for the signature, 4 for the digest, 9 for the key (65 bytes uncompressed, or 33
+     * compressed and zero-padded: the first byte, 0x04 against 0x02/0x03, keeps the two forms apart).
+     */
+    private static final int STRIDE = 22;
     private static final int SIG_LONGS = 8;
     private static final int DIGEST_LONGS = 4;
-    private static final int KEY_LONGS = 5;
+    private static final int KEY_LONGS = 9;
     private static final int SIG_AT = 1;
     private static final int DIGEST_AT = SIG_AT + SIG_LONGS;
     private static final int KEY_AT = DIGEST_AT + DIGEST_LONGS;
@@ -57,22 +60,22 @@ public final class VerifiedSignatures implements SignatureCheck
     }
 
     @Override
-    public boolean verify(final byte[] sig64, final byte[] digest32, final byte[] publicKey33)
+    public boolean verify(final byte[] sig64, final byte[] digest32, final byte[] publicKey)
     {
-        if (!wellFormed(sig64, digest32, publicKey33))
+        if (!wellFormed(sig64, digest32, publicKey))
         {
-            return delegate.verify(sig64, digest32, publicKey33);
+            return delegate.verify(sig64, digest32, publicKey);
         }
-        if (lookup(sig64, digest32, publicKey33))
+        if (lookup(sig64, digest32, publicKey))
         {
             skipped.incrementAndGet();
             return true;
         }
         checked.incrementAndGet();
-        final boolean valid = delegate.verify(sig64, digest32, publicKey33);
+        final boolean valid = delegate.verify(sig64, digest32, publicKey);
         if (valid)
         {
-            record(sig64, digest32, publicKey33);
+            record(sig64, digest32, publicKey);
         }
         return valid;
     }
@@ -81,9 +84,9 @@ public final class VerifiedSignatures implements SignatureCheck
      * Remembers a signature known to be valid without checking it: the member's own, made by its
      * key over {@code digest32}. Any thread.
      */
-    public void record(final byte[] sig64, final byte[] digest32, final byte[] publicKey33)
+    public void record(final byte[] sig64, final byte[] digest32, final byte[] publicKey)
     {
-        if (!wellFormed(sig64, digest32, publicKey33))
+        if (!wellFormed(sig64, digest32, publicKey))
         {
             return;
         }
@@ -95,18 +98,18 @@ public final class VerifiedSignatures implements SignatureCheck
         }
         putBytes(base + SIG_AT, sig64, SIG_LONGS);
         putBytes(base + DIGEST_AT, digest32, DIGEST_LONGS);
-        putBytes(base + KEY_AT, publicKey33, KEY_LONGS);
+        putBytes(base + KEY_AT, publicKey, KEY_LONGS);
         table.set(base, version + 2);
     }
 
     /** Whether exactly this signature by this key over this digest was checked or recorded, and is still remembered. */
-    public boolean holds(final byte[] sig64, final byte[] digest32, final byte[] publicKey33)
+    public boolean holds(final byte[] sig64, final byte[] digest32, final byte[] publicKey)
     {
-        return wellFormed(sig64, digest32, publicKey33) && lookup(sig64, digest32, publicKey33);
+        return wellFormed(sig64, digest32, publicKey) && lookup(sig64, digest32, publicKey);
     }
 
     /** {@link #holds} for input already known to be well formed. */
-    private boolean lookup(final byte[] sig64, final byte[] digest32, final byte[] publicKey33)
+    private boolean lookup(final byte[] sig64, final byte[] digest32, final byte[] publicKey)
     {
         final int base = index(sig64) * STRIDE;
         final long before = table.get(base);
@@ -116,7 +119,7 @@ public final class VerifiedSignatures implements SignatureCheck
         }
         final boolean same = equalBytes(base + SIG_AT, sig64, SIG_LONGS) &&
             equalBytes(base + DIGEST_AT, digest32, DIGEST_LONGS) &&
-            equalBytes(base + KEY_AT, publicKey33, KEY_LONGS);
+            equalBytes(base + KEY_AT, publicKey, KEY_LONGS);
         return same && table.get(base) == before;
     }
 
@@ -137,10 +140,10 @@ public final class VerifiedSignatures implements SignatureCheck
         return (int)Long.remainderUnsigned(readLong(sig64, 0), capacity);
     }
 
-    private static boolean wellFormed(final byte[] sig64, final byte[] digest32, final byte[] publicKey33)
+    private static boolean wellFormed(final byte[] sig64, final byte[] digest32, final byte[] publicKey)
     {
         return sig64 != null && sig64.length == 64 && digest32 != null && digest32.length == 32 &&
-            publicKey33 != null && publicKey33.length == 33;
+            publicKey != null && (publicKey.length == 33 || publicKey.length == 65);
     }
 
     private void putBytes(final int at, final byte[] bytes, final int longs)

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +24,13 @@ class MemberSetTest
         assertEquals(5, set.size());
         assertEquals(3, set.indexOf(key.publicKey()));
         assertEquals(-1, set.indexOf(TestMembers.key(9).publicKey()));
+
+        final byte[] verificationKey = m.verificationKey();
+        assertArrayEquals(dev.seqnet.chain.crypto.Signatures.verificationKey(key.publicKey()), verificationKey, "the uncompressed key");
+        final byte[] digest = new byte[32];
+        assertTrue(SignatureCheck.SECP256K1.verify(key.sign(digest), digest, verificationKey));
+        verificationKey[10] ^= 1;
+        assertArrayEquals(dev.seqnet.chain.crypto.Signatures.verificationKey(key.publicKey()), m.verificationKey(), "a copy each time");
     }
 
     @Test

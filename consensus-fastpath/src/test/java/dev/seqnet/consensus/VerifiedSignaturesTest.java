@@ -63,6 +63,25 @@ class VerifiedSignaturesTest
     }
 
     @Test
+    void uncompressedKeysHitOnlyOnAllTheirBytes()
+    {
+        final VerifiedSignatures verified = new VerifiedSignatures(counting, 64);
+        final byte[] d = digest("notarize view 6");
+        final byte[] sig = alice.sign(d);
+        final byte[] uncompressed = dev.seqnet.chain.crypto.Signatures.verificationKey(alice.publicKey());
+        assertTrue(verified.verify(sig, d, uncompressed));
+        assertTrue(verified.verify(sig, d, uncompressed.clone()));
+        assertEquals(1, realChecks.get(), "the second check answered from the table");
+
+        // Same x, so the same first 33 bytes, but another point: a hit here would accept a signature the key never made.
+        final byte[] otherY = uncompressed.clone();
+        otherY[64] ^= 1;
+        assertFalse(verified.verify(sig, d, otherY));
+        assertTrue(verified.verify(sig, d, alice.publicKey()), "the compressed form is its own entry: checked again");
+        assertEquals(3, realChecks.get());
+    }
+
+    @Test
     void anInvalidSignatureIsNeverRemembered()
     {
         final VerifiedSignatures verified = new VerifiedSignatures(counting, 64);

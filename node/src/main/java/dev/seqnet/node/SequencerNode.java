@@ -212,7 +212,7 @@ public final class SequencerNode implements AutoCloseable
         // checked as votes, or are this member's own, are not checked again (VerifiedSignatures' Javadoc).
         final dev.seqnet.consensus.VerifiedSignatures verified =
             new dev.seqnet.consensus.VerifiedSignatures(dev.seqnet.consensus.SignatureCheck.SECP256K1, 4096);
-        final byte[] ownPublicKey = members.member(self).publicKey(); // a copy, made once
+        final byte[] ownPublicKey = members.member(self).verificationKey(); // the form peers' checks look up; a copy, made once
         final dev.seqnet.consensus.core.ConsensusCore consensusCore = new dev.seqnet.consensus.core.ConsensusCore(
             params, self, digest ->
             {

@@ -19,14 +19,14 @@ public final class BlockVerifier
      * @param block               the block to check.
      * @param expectedPrevHash    hash of the previous block, or null to skip chaining (first block checked).
      * @param prevTimestamp       previous block's timestamp (u64); 0 when there is none.
-     * @param signerPublicKey33   the one sequencer key accepted (compressed SEC1).
+     * @param signerPublicKey     the one sequencer key accepted (SEC1, compressed or uncompressed).
      * @return null when valid, else the reason, naming the height ("block 17: bad signature").
      */
     public static String verify(
         final L2Block block,
         final byte[] expectedPrevHash,
         final long prevTimestamp,
-        final byte[] signerPublicKey33)
+        final byte[] signerPublicKey)
     {
         final L2Header header = block.header();
         final String height = Long.toUnsignedString(header.height());
@@ -47,7 +47,7 @@ public final class BlockVerifier
         {
             return "block " + height + ": hash mismatch";
         }
-        if (!Signatures.verify(block.signatureRef(), header.hashRef(), signerPublicKey33))
+        if (!Signatures.verify(block.signatureRef(), header.hashRef(), signerPublicKey))
         {
             return "block " + height + ": bad signature";
         }

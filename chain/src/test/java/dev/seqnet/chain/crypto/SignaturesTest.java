@@ -8,7 +8,10 @@ import org.web3j.crypto.Sign;
 import java.math.BigInteger;
 import java.util.Arrays;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Signatures.verify accepts exactly valid low-s signatures and never throws on garbage. */
@@ -105,5 +108,65 @@ class SignaturesTest
         offCurve[0] = 0x02;
         assertFalse(Signatures.verify(sig, HASH, offCurve));
         assertFalse(Signatures.verify(sig, HASH, new byte[33]));
+    }
+
+    @Test
+    void theUncompressedVerificationKeyIsWeb3jsPublicKeyAndChecksTheSame()
+    {
+        final byte[] uncompressed = Signatures.verificationKey(key.publicKey());
+        assertEquals(65, uncompressed.length);
+        assertEquals(0x04, uncompressed[0]);
+        // web3j's public key is x ‖ y as an unsigned integer: an independent derivation of the same point.
+        final byte[] web3j = new byte[64];
+        final byte[] raw = ECKeyPair.create(PRIVATE_KEY).getPublicKey().toByteArray();
+        final int len = Math.min(raw.length, 64);
+        System.arraycopy(raw, raw.length - len, web3j, 64 - len, len);
+        assertArrayEquals(web3j, Arrays.copyOfRange(uncompressed, 1, 65));
+        assertArrayEquals(Arrays.copyOfRange(key.publicKey(), 1, 33), Arrays.copyOfRange(uncompressed, 1, 33), "same x");
+
+        final byte[] sig = key.sign(HASH);
+        assertTrue(Signatures.verify(sig, HASH, uncompressed));
+        final byte[] bad = sig.clone();
+        bad[5] ^= 1;
+        assertFalse(Signatures.verify(bad, HASH, uncompressed));
+        final byte[] otherHash = HASH.clone();
+        otherHash[0] ^= 1;
+        assertFalse(Signatures.verify(sig, otherHash, uncompressed));
+    }
+
+    @Test
+    void anUncompressedKeyMustBeTheExactPoint()
+    {
+        final byte[] sig = key.sign(HASH);
+        final byte[] uncompressed = Signatures.verificationKey(key.publicKey());
+
+        // The negated point (x, p − y) shares x and the first 33 bytes: a different key, which must not verify.
+        final BigInteger p = new BigInteger("fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f", 16);
+        final BigInteger negY = p.subtract(new BigInteger(1, Arrays.copyOfRange(uncompressed, 33, 65)));
+        final byte[] negated = uncompressed.clone();
+        final byte[] y = negY.toByteArray();
+        Arrays.fill(negated, 33, 65, (byte)0);
+        final int len = Math.min(y.length, 32);
+        System.arraycopy(y, y.length - len, negated, 65 - len, len);
+        assertFalse(Signatures.verify(sig, HASH, negated));
+
+        final byte[] offCurve = uncompressed.clone();
+        offCurve[64] ^= 1;
+        assertFalse(Signatures.verify(sig, HASH, offCurve), "y of another point: not on the curve, refused without throwing");
+        final byte[] wrongPrefix = uncompressed.clone();
+        wrongPrefix[0] = 0x02;
+        assertFalse(Signatures.verify(sig, HASH, wrongPrefix));
+    }
+
+    @Test
+    void onlyACompressedPointOnTheCurveHasAVerificationKey()
+    {
+        assertThrows(IllegalArgumentException.class, () -> Signatures.verificationKey(null));
+        assertThrows(IllegalArgumentException.class, () -> Signatures.verificationKey(new byte[33]));
+        assertThrows(IllegalArgumentException.class, () -> Signatures.verificationKey(Signatures.verificationKey(key.publicKey())));
+        final byte[] offCurve = new byte[33];
+        Arrays.fill(offCurve, (byte)0xFF);
+        offCurve[0] = 0x02;
+        assertThrows(IllegalArgumentException.class, () -> Signatures.verificationKey(offCurve));
     }
 }

@@ -60,7 +60,7 @@ public final class InboundVerifier
         this.publicKeys = new byte[members.size()][];
         for (int i = 0; i < publicKeys.length; i++)
         {
-            publicKeys[i] = members.member(i).publicKey();
+            publicKeys[i] = members.member(i).verificationKey();
         }
     }
 

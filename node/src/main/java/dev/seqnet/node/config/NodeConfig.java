@@ -148,9 +148,10 @@ public final class NodeConfig
         public long nudgeIntervalMs = 10;
         /**
          * R8's grace (PROTOCOL.md §4.6): how long a member holding a notarization waits for the fast path
-         * before sending its Finalize vote, while every member it needs is active. 0 sends at once.
+         * before sending its Finalize vote, while every member it needs is active. 0 sends at once. 500 µs by
+         * default since the fourth round of issue 4 (docs/PERFORMANCE.md, "R8's grace").
          */
-        public long finalizeGraceUs = 0;
+        public long finalizeGraceUs = 500;
         /** {@code none}, or {@code msync} to force each own vote to the device before it is sent (§8.1). */
         public String voteSync = "none";
         /**

@@ -37,6 +37,15 @@ public interface ConsensusView
         return 0;
     }
 
+    /**
+     * The host's counters about data it lacks (block sync, blocks finalized but not yet deliverable,
+     * requests for missing blocks and transactions), by {@code seq_status} name; empty without peers.
+     */
+    default java.util.Map<String, Long> hostCounters()
+    {
+        return java.util.Map.of();
+    }
+
     /** Transactions streamed by peers that failed ingress checks ({@code tx.invalidFromPeer}); 0 without peers. */
     default long txInvalidFromPeer()
     {

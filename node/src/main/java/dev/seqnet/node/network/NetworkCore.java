@@ -158,6 +158,12 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     private final HeightWindow<FinalizedBlock> finalizedWindow;
     private final CopyOnWriteArrayList<EvidenceRecord> evidence = new CopyOnWriteArrayList<>();
     private volatile CoreStatus status;
+    private final HostCounters hostCounters = new HostCounters();
+    private long stalledHeight = -1;
+    // The height the core last asked block sync for (StartSync): wanted until the head reaches it.
+    private long syncWantedFrom = -1;
+    // "Nothing newer" answers in a row while the core still wants blocks: one round of peers, then the tick's retry.
+    private int emptySyncAnswers;
     /** An input changed the core since {@link #status} was taken; the next tick takes it again. */
     private boolean statusStale;
 
@@ -405,6 +411,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         if (syncing && now - syncSentNs > 10 * leaderTimeoutNs)
         {
             syncPeer++;
+            emptySyncAnswers = 0;
             requestSync(now);
         }
     }
@@ -607,6 +614,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
                     if (c.from()[i] != self)
                     {
                         sendSupport(c.from()[i], new BlockRequest(self, c.view(), c.blockHash()));
+                        hostCounters.increment(HostCounters.Name.BLOCK_REQUESTS);
                         sent++;
                     }
                 }
@@ -653,8 +661,11 @@ public final class NetworkCore implements SequencerStage, ConsensusView
                 LOG.log(System.Logger.Level.WARNING, "evidence " + c.evidence().kind() + " against member " +
                     c.evidence().member() + " in view " + c.evidence().view());
             }
-            else if (command instanceof Command.StartSync)
+            else if (command instanceof Command.StartSync c)
             {
+                // Remembered even while a sync is under way: the core asks once per height, and the sync in flight
+                // (the one every start makes, say) may end with a peer that has nothing newer.
+                syncWantedFrom = Math.max(syncWantedFrom, c.fromHeight());
                 if (!syncing)
                 {
                     requestSync(System.nanoTime());
@@ -833,11 +844,13 @@ public final class NetworkCore implements SequencerStage, ConsensusView
                 if (!missing.isEmpty())
                 {
                     sendSupport(p.leader(), new TxRequest(self, p.view(), missing));
+                    hostCounters.increment(HostCounters.Name.TX_REQUESTS);
                 }
             }
             if (now - pendingSinceNs > leaderTimeoutNs)
             {
                 pendingVerify = null;
+                hostCounters.increment(HostCounters.Name.VERIFY_UNAVAILABLE);
                 feed(new Input.BlockVerified(now, p.view(), p.blockHash(), Verdict.UNAVAILABLE));
             }
             return;
@@ -970,7 +983,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         }
         final long parentTs = parent == null ? genesisTimestamp : parent.header().timestamp();
         final String bad = BlockVerifier.verify(block, parent == null ? Hash32.ZERO.bytes() : parent.hash(), parentTs,
-            members.member(p.leader()).publicKey());
+            members.member(p.leader()).verificationKey());
         if (bad != null)
         {
             return bad;
@@ -1029,6 +1042,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     {
         undelivered.add(fb);
         drainUndelivered();
+        hostCounters.set(HostCounters.Name.DELIVER_WAITING, undelivered.size());
     }
 
     private void drainUndelivered()
@@ -1043,6 +1057,12 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             }
             if (fb.height() != chain.headHeight() + 1 || !deliverOne(fb))
             {
+                if (fb.height() != stalledHeight)
+                {
+                    stalledHeight = fb.height(); // counted once per block, not per retry
+                    hostCounters.increment(HostCounters.Name.DELIVER_STALLS);
+                }
+                hostCounters.set(HostCounters.Name.DELIVER_WAITING, undelivered.size());
                 if (!syncing)
                 {
                     requestSync(System.nanoTime());
@@ -1051,6 +1071,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             }
             undelivered.poll();
         }
+        hostCounters.set(HostCounters.Name.DELIVER_WAITING, 0);
     }
 
     private boolean deliverOne(final FinalizedBlock fb)
@@ -1166,6 +1187,8 @@ public final class NetworkCore implements SequencerStage, ConsensusView
         }
         syncing = true;
         syncSentNs = now;
+        hostCounters.increment(HostCounters.Name.SYNC_REQUESTS);
+        hostCounters.set(HostCounters.Name.SYNC_ACTIVE, 1);
         int peer = syncPeer % members.size();
         if (peer == self)
         {
@@ -1223,9 +1246,23 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     {
         if (r.blocks().isEmpty())
         {
+            if (syncWantedFrom > chain.headHeight())
+            {
+                // The core holds a certificate for a block above this member's head, so some peer has it; this one
+                // (behind too, or just started) does not. Ask the next peer at once, and after a full round of
+                // peers wait for the tick's retry: the sync stays under way until the head reaches the core's request.
+                syncPeer++;
+                if (++emptySyncAnswers < members.size() - 1)
+                {
+                    requestSync(now);
+                }
+                return;
+            }
             syncing = false; // the peer has nothing newer: caught up
+            hostCounters.set(HostCounters.Name.SYNC_ACTIVE, 0);
             return;
         }
+        emptySyncAnswers = 0;
         final List<L2Block> blocks = new ArrayList<>();
         for (final SyncedBlock sb : r.blocks())
         {
@@ -1266,7 +1303,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             }
             final L2Block prev = chain.head();
             final String bad = BlockVerifier.verify(b, prev == null ? new byte[32] : prev.hash(),
-                prev == null ? genesisTimestamp : prev.header().timestamp(), members.member(sb.proposer()).publicKey());
+                prev == null ? genesisTimestamp : prev.header().timestamp(), members.member(sb.proposer()).verificationKey());
             if (bad != null)
             {
                 LOG.log(System.Logger.Level.WARNING, "synced block " + b.height() + " fails: " + bad);
@@ -1289,6 +1326,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             final long journalIndex = journalFinalized(b, fb);
             chain.head(b);
             finish(b, txs, fb, journalIndex);
+            hostCounters.increment(HostCounters.Name.SYNC_BLOCKS);
             last = fb;
         }
         if (last != null)
@@ -1324,6 +1362,12 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     public CoreStatus status()
     {
         return status;
+    }
+
+    @Override
+    public java.util.Map<String, Long> hostCounters()
+    {
+        return hostCounters.snapshot();
     }
 
     @Override

@@ -44,6 +44,7 @@ public final class ConsensusJson
         counters.put("tx.invalidFromPeer", consensus.txInvalidFromPeer());
         counters.put("sig.checked", consensus.signaturesChecked());
         counters.put("sig.skipped", consensus.signaturesSkipped());
+        consensus.hostCounters().forEach(counters::put);
         return o;
     }
 

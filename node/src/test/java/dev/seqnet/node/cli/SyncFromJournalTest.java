@@ -85,6 +85,17 @@ class SyncFromJournalTest
 
         members[3] = start(configs.get(3));
         awaitHeight(3, h -> h >= target);
+        // seq_status shows how it got there: everything below the height at which it joined came by block sync.
+        final JsonNode host = clients[3].call("seq_status").get("counters");
+        for (final String name : List.of("host.sync.requests", "host.sync.blocks", "host.sync.active", "host.deliver.waiting",
+            "host.deliver.stalls", "host.blockRequests", "host.txRequests", "host.verify.unavailable"))
+        {
+            assertTrue(host.has(name), name + " in " + host);
+        }
+        assertTrue(host.get("host.sync.requests").asLong() >= 1, host::toString);
+        assertTrue(host.get("host.sync.blocks").asLong() >= target - 1, "the " + (target - 1) + " blocks before it joined: " + host);
+        assertTrue(clients[3].call("seq_status").get("counters").get("host.sync.blocks").asLong() <=
+            Hex.parseQuantity(clients[3].call("eth_blockNumber").asText()).longValue(), "no block is counted twice");
         for (final long h : new long[] {1, 3, txHeight, target - WINDOW - 1})
         {
             final JsonNode synced = clients[3].call("ledger_getL2BlockByNumber", h);

@@ -25,13 +25,10 @@ import dev.seqnet.ordering.exec.NativeLedger;
 import dev.seqnet.ordering.mempool.Mempool;
 import dev.seqnet.transport.MediaDriverLauncher;
 import dev.seqnet.transport.Transport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,59 +49,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BlockCapTest
 {
-    private static final long CHAIN_ID = 5115;
     private static final int LEADER = 0;
     private static final int FOLLOWER = 1;
     private static final long VIEW = 1;
-    private static final int ACCOUNTS = 8;
 
-    private static final SequencerKey[] KEYS = new SequencerKey[4];
-    private static final byte[][] ACCOUNT_KEYS = new byte[ACCOUNTS][];
-    private static final Map<Address, BigInteger> ALLOC = new HashMap<>();
-    private static MemberSet members;
-    private static SigningDomain domain;
-
-    @TempDir
-    Path dir;
-    private MediaDriverLauncher driver;
-    private final List<Journal> journals = new ArrayList<>();
-    private final List<ChainView> views = new ArrayList<>();
-    private final Map<Integer, Journal> journalOf = new HashMap<>();
-
-    @BeforeAll
-    static void network()
-    {
-        final List<Member> list = new ArrayList<>();
-        for (int i = 0; i < KEYS.length; i++)
-        {
-            final byte[] d = new byte[32];
-            d[0] = 0x33;
-            d[31] = (byte)(i + 1);
-            KEYS[i] = SequencerKey.fromPrivateKey(d);
-            list.add(new Member(KEYS[i].publicKey(), 1));
-        }
-        members = new MemberSet(list, 0);
-        domain = new SigningDomain(CHAIN_ID, new byte[32]);
-        for (int a = 0; a < ACCOUNTS; a++)
-        {
-            final byte[] k = new byte[32];
-            k[0] = 0x44;
-            k[31] = (byte)(a + 1);
-            ACCOUNT_KEYS[a] = k;
-            ALLOC.put(TxSigner.addressOf(k), BigInteger.TEN.pow(21));
-        }
-    }
-
-    @AfterEach
-    void close()
-    {
-        views.forEach(ChainView::close);
-        journals.forEach(Journal::close);
-        if (driver != null)
-        {
-            driver.close();
-        }
-    }
+    @RegisterExtension
+    final HostHarness hosts = new HostHarness();
 
     @Test
     void aLeaderBuildsNoMoreThanTheCapAndTheRestWaitsForTheNextBlock() throws Exception
@@ -183,48 +133,19 @@ class BlockCapTest
     /** {@code n} transfers from distinct funded accounts, senders recovered as on ingress. */
     private static List<EthTransaction> transfers(final int n) throws Exception
     {
-        final TxDecoder decoder = new TxDecoder(CHAIN_ID);
+        final TxDecoder decoder = new TxDecoder(HostHarness.CHAIN_ID);
         final List<EthTransaction> txs = new ArrayList<>();
         for (int i = 0; i < n; i++)
         {
-            txs.add(decoder.decode(TxSigner.signDynamicFee(CHAIN_ID, 0, 1_000_000L, 100_000_000_000L, 21_000L,
-                Address.fromHex("0x000000000000000000000000000000000000dEaD"), BigInteger.ONE, new byte[0], ACCOUNT_KEYS[i])));
+            txs.add(decoder.decode(TxSigner.signDynamicFee(HostHarness.CHAIN_ID, 0, 1_000_000L, 100_000_000_000L, 21_000L,
+                Address.fromHex("0x000000000000000000000000000000000000dEaD"), BigInteger.ONE, new byte[0], HostHarness.ACCOUNT_KEYS[i])));
         }
         return txs;
     }
 
-    /** Member {@code self}'s host at genesis, with genesis {@code block.max_transactions = cap}. */
     private NetworkCore member(final int self, final int cap) throws Exception
     {
-        if (driver == null)
-        {
-            driver = MediaDriverLauncher.launch(new MediaDriverLauncher.Context().name("block-cap").termBufferLength(64 * 1024)
-                .aeronDirectoryName(dir.resolve("aeron").toString()));
-        }
-        final ConsensusParams params = new ConsensusParams().members(members).domain(domain)
-            .leaderTimeoutNs(TimeUnit.HOURS.toNanos(1)).maxBlockIntervalNs(TimeUnit.HOURS.toNanos(1));
-        final ConsensusCore core = new ConsensusCore(params, self, digest -> KEYS[self].sign(digest), RecoveredState.GENESIS);
-        final Address feeRecipient = Address.fromHex("0x00000000000000000000000000000000000fee00");
-        final NativeLedger ledger = new NativeLedger(ALLOC, feeRecipient);
-        final PoolRemovals removals = new PoolRemovals();
-        final Mempool mempool = new Mempool(new Mempool.Context().accountState(ledger).removalListener(removals));
-        final Journal journal = Journal.open(new Journal.Context().dir(dir.resolve("journal-" + self + "-" + journals.size())));
-        journals.add(journal);
-        journalOf.put(self, journal);
-        final ChainView view = new ChainView(new ChainView.Context()
-            .indexDir(dir.resolve("index-" + self + "-" + journals.size())).journal(journal).hashInitialShift(8));
-        views.add(view);
-        final SequencerCore admission = new SequencerCore(KEYS[self], mempool, ledger, journal, view, removals, feeRecipient,
-            BigInteger.ONE, 0, 1000, 1_700_000_000L, cap);
-        admission.recovered(null, 0);
-        final Transport transport = Transport.launch(new Transport.Context().mode(Transport.Mode.IPC).memberIndex(self)
-            .memberCount(members.size()).aeronDirectoryName(driver.aeronDirectoryName()));
-        transport.close(); // what the member sends is refused and counted; this test reads its journal instead
-        final NetworkCore host = new NetworkCore(new NetworkCore.Parts(self, CHAIN_ID, KEYS[self], members, domain,
-            BigInteger.ONE, 1_700_000_000L, core, admission, mempool, ledger, null, journal, view, transport, 1024,
-            params.leaderTimeoutNs(), cap, List.of(), List.of(), List.of()));
-        host.start();
-        return host;
+        return hosts.member(self, cap);
     }
 
     /** The body of the proposal member {@code self} journaled last (before signing and sending it, §8.1). */
@@ -244,12 +165,8 @@ class BlockCapTest
         return votes.get(0);
     }
 
-    /** What member {@code self}'s latest host journaled, read back as a restart would. */
     private ConsensusRecovery recovery(final int self) throws Exception
     {
-        try (JournalReader reader = journalOf.get(self).newReader())
-        {
-            return new ConsensusRecovery(16).scan(reader);
-        }
+        return hosts.recovery(self);
     }
 }
