@@ -72,6 +72,7 @@ public class ConsensusCodecBenchmark
     private byte[] voteDigest;
     private byte[] voteSignature;
     private byte[] signerKey;
+    private byte[] signerVerificationKey;
     private final MutableVote holder = new MutableVote();
     private final MutableProposal proposalHolder = new MutableProposal();
     private final byte[] digestOut = new byte[32];
@@ -101,6 +102,7 @@ public class ConsensusCodecBenchmark
         voteDigest = domain.voteDigest(MessageKind.NOTARIZE, view, block.unsafeBytes());
         voteSignature = keys[voter].sign(voteDigest);
         signerKey = keys[voter].publicKey();
+        signerVerificationKey = memberSet.member(voter).verificationKey();
         vote = new Vote(MessageKind.NOTARIZE, voter, view, block, voteSignature);
 
         final byte[][] sigs = new byte[MEMBERS][];
@@ -262,11 +264,18 @@ public class ConsensusCodecBenchmark
         return digestOut;
     }
 
-    /** libsecp256k1 ECDSA verify through secp256k1-kmp JNI (SignatureCheck.SECP256K1). */
+    /** libsecp256k1 ECDSA verify through secp256k1-kmp JNI (SignatureCheck.SECP256K1), 33-byte compressed key. */
     @Benchmark
     public boolean signatureVerify()
     {
         return SignatureCheck.SECP256K1.verify(voteSignature, voteDigest, signerKey);
+    }
+
+    /** The same check with the 65-byte uncompressed key that members' checks use (no square root per check). */
+    @Benchmark
+    public boolean signatureVerifyUncompressedKey()
+    {
+        return SignatureCheck.SECP256K1.verify(voteSignature, voteDigest, signerVerificationKey);
     }
 
     /** libsecp256k1 ECDSA sign (RFC 6979) through secp256k1-kmp JNI: the production VoteSigner. */
