@@ -294,8 +294,13 @@ public final class ChainView implements AutoCloseable
      */
     public static final class Context
     {
-        /** Default window: 4,096 blocks, seconds of history at 1,000 tx/s and hours at Citrea's rate. */
-        public static final int DEFAULT_CACHED_BLOCKS = 4096;
+        /**
+         * Default window: 512 blocks, half a second of history at 1,000 tx/s and 17 minutes at Citrea's rate. Not
+         * more: at ≈ 950 blocks/s a window of 4,096 kept every block alive past a few young collections, so they
+         * were promoted (≈ 1.2 MB/s), the old generation filled, and a full collection (≈ 130 ms) came every few
+         * minutes; with 512 nothing is promoted in steady state (docs/PERFORMANCE.md, fifth round).
+         */
+        public static final int DEFAULT_CACHED_BLOCKS = 512;
 
         private Path indexDir;
         private Journal journal;
