@@ -912,7 +912,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
             return true;
         }
         final Proposal p = proposals.get(hash);
-        if (p == null || depth == 0 || !ensureExecuted(p.parentHash(), depth - 1))
+        if (p == null || depth == 0 || overCap(p.block()) != null || !ensureExecuted(p.parentHash(), depth - 1))
         {
             return false;
         }
@@ -956,18 +956,14 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     /**
      * V5 and V6 on the block rebuilt from the proposal's claimed fields: {@link BlockVerifier} checks
      * the prev_hash chain, the parent's timestamp, the merkle root over the resolved transactions, the
-     * header hash and the leader's header signature; this adds the transaction count against genesis
-     * {@code block.max_transactions}, the height, duplicates, the genesis {@code l1_fee_rate}, the base
-     * fee and a bound on future timestamps. Null when they all hold.
+     * header hash and the leader's header signature; this adds the height, duplicates, the genesis
+     * {@code l1_fee_rate}, the base fee and a bound on future timestamps. Null when they all hold. The
+     * transaction count against genesis {@code block.max_transactions} ({@link #overCap}) is checked by
+     * both callers before this, from the hashes alone, before any transaction is resolved.
      */
     private String check(final Proposal p, final L2Block block, final List<EthTransaction> txs, final L2Block parent)
     {
         final BlockCandidate b = p.block();
-        final String tooMany = overCap(b);
-        if (tooMany != null)
-        {
-            return tooMany;
-        }
         final long parentHeight = parent == null ? 0 : parent.height();
         if (b.height() != parentHeight + 1)
         {
@@ -1041,8 +1037,7 @@ public final class NetworkCore implements SequencerStage, ConsensusView
     private void deliver(final FinalizedBlock fb)
     {
         undelivered.add(fb);
-        drainUndelivered();
-        hostCounters.set(HostCounters.Name.DELIVER_WAITING, undelivered.size());
+        drainUndelivered(); // sets host.deliver.waiting
     }
 
     private void drainUndelivered()
