@@ -297,8 +297,9 @@ public final class ChainView implements AutoCloseable
         /**
          * Default window: 512 blocks, half a second of history at 1,000 tx/s and 17 minutes at Citrea's rate. Not
          * more: at ≈ 950 blocks/s a window of 4,096 kept every block alive past a few young collections, so they
-         * were promoted (≈ 1.2 MB/s), the old generation filled, and a full collection (≈ 130 ms) came every few
-         * minutes; with 512 nothing is promoted in steady state (docs/PERFORMANCE.md, fifth round).
+         * were promoted (≈ 1.2 MB/s, enough to fill the old generation and force a full collection every few
+         * minutes) and the young pauses were longer; with 512 nothing is promoted in steady state at that rate
+         * (docs/PERFORMANCE.md, fifth round).
          */
         public static final int DEFAULT_CACHED_BLOCKS = 512;
 
