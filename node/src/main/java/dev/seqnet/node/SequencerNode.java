@@ -57,6 +57,9 @@ public final class SequencerNode implements AutoCloseable
     private dev.seqnet.node.network.NetworkTrace trace;
     private dev.seqnet.transport.Transport transport;
     private org.agrona.concurrent.AgentRunner transportRunner;
+    private dev.seqnet.node.ingress.ClientIngress clientIngress;
+    /** A one-member node's binary client ingress, with its own driver and thread (a network member shares its transport's). */
+    private dev.seqnet.node.ingress.SoloClientIngress soloClientIngress;
     private static final System.Logger LOG = System.getLogger(SequencerNode.class.getName());
 
     private SequencerNode(final NodeConfig config, final Genesis genesis)
@@ -155,8 +158,14 @@ public final class SequencerNode implements AutoCloseable
         // Bind RPC before the pipeline produces anything: a port clash must fail the start cleanly.
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Math.min(2, cores))).setWorkerPoolSize(2));
         subscriptions = new Subscriptions(view, vertx.getOrCreateContext(), config.rpc.maxSubscriptionsPerConnection);
-        rpc = new JsonRpcServer(vertx, new RpcMethods(genesis, view, consensus, pipeline, subscriptions), subscriptions, config.rpc);
+        final RpcMethods methods = new RpcMethods(genesis, view, consensus, pipeline, subscriptions);
+        rpc = new JsonRpcServer(vertx, methods, subscriptions, config.rpc);
         rpcPort = rpc.start();
+        if (config.clientIngress.channel != null)
+        {
+            clientIngress = startClientIngress();
+            methods.clientIngress(clientIngress.counters());
+        }
         if (network != null)
         {
             network.start();
@@ -178,15 +187,58 @@ public final class SequencerNode implements AutoCloseable
                 });
             // ingress.sequencer_on_transport: the frames this cycle put into the ring are sequenced in the same
             // cycle, and what the core sends leaves on the next (the driver runs in this duty cycle too).
-            final org.agrona.concurrent.Agent agent = null != pipeline.sequencerInvoker() ?
-                new org.agrona.concurrent.CompositeAgent(transportAgent, pipeline.sequencerInvoker()) : transportAgent;
-            transportRunner = new org.agrona.concurrent.AgentRunner(
-                new org.agrona.concurrent.BackoffIdleStrategy(config.transport.idleSpins, config.transport.idleYields,
-                    java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(config.transport.idleMinParkUs),
-                    java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(config.transport.idleMaxParkUs)),
+            // The client ingress reads its submits in the same cycle, so they are sequenced without waking another thread.
+            final java.util.List<org.agrona.concurrent.Agent> agents = new java.util.ArrayList<>();
+            agents.add(transportAgent);
+            if (null != clientIngress)
+            {
+                agents.add(clientIngress);
+            }
+            if (null != pipeline.sequencerInvoker())
+            {
+                agents.add(pipeline.sequencerInvoker());
+            }
+            final org.agrona.concurrent.Agent agent = agents.size() == 1 ? transportAgent :
+                new org.agrona.concurrent.CompositeAgent(agents);
+            transportRunner = new org.agrona.concurrent.AgentRunner(transportIdleStrategy(),
                 e -> LOG.log(System.Logger.Level.ERROR, "transport agent", e), null, agent);
             org.agrona.concurrent.AgentRunner.startOnThread(transportRunner);
         }
+        else if (null != soloClientIngress)
+        {
+            // One member: the ingress thread runs its own driver and client, with the transport thread's idle strategy.
+            soloClientIngress.start(transportIdleStrategy(), e -> LOG.log(System.Logger.Level.ERROR, "client ingress", e));
+        }
+        if (null != clientIngress)
+        {
+            LOG.log(System.Logger.Level.INFO, "client ingress " + config.clientIngress.channel + " stream " + config.clientIngress.streamId);
+        }
+    }
+
+    private org.agrona.concurrent.IdleStrategy transportIdleStrategy()
+    {
+        return new org.agrona.concurrent.BackoffIdleStrategy(config.transport.idleSpins, config.transport.idleYields,
+            java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(config.transport.idleMinParkUs),
+            java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(config.transport.idleMaxParkUs));
+    }
+
+    /**
+     * The binary client ingress (docs/RPC.md): on the transport's Aeron client for a network member, on a media
+     * driver and client of its own for a single member.
+     */
+    private dev.seqnet.node.ingress.ClientIngress startClientIngress()
+    {
+        final dev.seqnet.node.ingress.ClientIngress.Context ctx = new dev.seqnet.node.ingress.ClientIngress.Context()
+            .channel(config.clientIngress.channel)
+            .streamId(config.clientIngress.streamId)
+            .maxSessions(config.clientIngress.maxSessions);
+        if (null != transport)
+        {
+            return new dev.seqnet.node.ingress.ClientIngress(ctx, transport.aeron(), pipeline);
+        }
+        soloClientIngress = dev.seqnet.node.ingress.SoloClientIngress.launch(ctx.timerSlackNs(config.transport.timerSlackNs),
+            config.aeronDirectory().toString(), config.transport.termLength, pipeline);
+        return soloClientIngress.ingress();
     }
 
     /**
@@ -288,7 +340,15 @@ public final class SequencerNode implements AutoCloseable
         }
         if (transportRunner != null)
         {
-            transportRunner.close();
+            transportRunner.close(); // closes the client ingress with it (an agent of its composite)
+        }
+        if (soloClientIngress != null)
+        {
+            soloClientIngress.close();
+        }
+        else if (clientIngress != null && transportRunner == null)
+        {
+            clientIngress.close(); // made, never run
         }
         if (vertx != null)
         {

@@ -583,6 +583,16 @@ public final class Transport implements AutoCloseable
         return lastSendResults[member];
     }
 
+    /**
+     * The Aeron client this transport sends and receives with. Another component on the polling thread may add its
+     * own publications and subscriptions to it (the node's binary client ingress does): with the invoker driver, the
+     * transport's {@link #poll} is what runs the client's conductor and the driver for them too.
+     */
+    public Aeron aeron()
+    {
+        return aeron;
+    }
+
     /** Longest frame {@code send} and {@code sendTo} accept: the context's limit, capped at term length / 8. */
     public int maxMessageLength()
     {

@@ -24,11 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * member a sender recovery. The window is reached only when finalization lags the account's rate by
  * seconds (32 transactions at 2.5 tx/s an account is 13 s), never in a run the network keeps up with.
  *
- * <p>Every method runs on the {@link RpcSender}'s event loop, except {@link #due}, which posts to it, and
+ * <p>Every method runs on the {@link TxSender}'s loop thread, except {@link #due}, which posts to it, and
  * the counters, which any thread may read. The states in {@code state} are shared with the run, which
  * marks transactions {@link #FINALIZED} from the subscriber's thread.
  */
-final class AccountPacer implements RpcSender.Replies
+final class AccountPacer implements TxSender.Replies
 {
     /** Not yet due. */
     static final int NOT_DUE = 0;
@@ -62,7 +62,7 @@ final class AccountPacer implements RpcSender.Replies
         void refusedForNow(int i, String message);
     }
 
-    private final RpcSender sender;
+    private final TxSender sender;
     private final SignedLoad load;
     private final AtomicIntegerArray state;
     private final Outcomes outcomes;
@@ -91,7 +91,7 @@ final class AccountPacer implements RpcSender.Replies
      * @param window         most transactions of one account out and not yet final; 0 for no limit.
      */
     AccountPacer(
-        final RpcSender sender, final SignedLoad load, final AtomicIntegerArray state, final Outcomes outcomes,
+        final TxSender sender, final SignedLoad load, final AtomicIntegerArray state, final Outcomes outcomes,
         final long firstBackoffMs, final int window)
     {
         this.window = window;
@@ -152,9 +152,8 @@ final class AccountPacer implements RpcSender.Replies
     }
 
     @Override
-    public void replied(final int i, final String body)
+    public void replied(final int i, final String error)
     {
-        final String error = ReplyKind.errorMessage(body);
         lastFailed[i] = false;
         switch (ReplyKind.of(error, attempts[i] - 1))
         {

@@ -58,6 +58,19 @@ public final class BenchCommand implements Callable<Integer>
         description = "Load a running network instead: member RPC URLs (sends round-robin; blocks followed on the first).")
     List<String> rpc = new ArrayList<>();
 
+    @Option(names = "--ingress", paramLabel = "rpc|aeron", defaultValue = "rpc",
+        description = "How transactions reach the members: rpc (eth_sendRawTransaction over HTTP, default) or aeron (the " +
+            "members' binary client ingress over Aeron UDP, docs/RPC.md). Finality is followed over WebSocket either way.")
+    String ingress;
+
+    @Option(names = "--ingress-endpoint", arity = "1..*", paramLabel = "HOST:PORT",
+        description = "With --rpc and --ingress aeron: each member's client_ingress endpoint, in the order of the --rpc URLs.")
+    List<String> ingressEndpoints = new ArrayList<>();
+
+    @Option(names = "--ingress-stream", paramLabel = "ID", defaultValue = "3001",
+        description = "With --ingress aeron: the members' client_ingress.stream_id (default ${DEFAULT-VALUE}).")
+    int ingressStream;
+
     @Option(names = "--keys-from", paramLabel = "FILE",
         description = "With --rpc: sender private keys, one hex key per line (default: the 10 funded dev accounts).")
     Path keysFrom;
@@ -173,7 +186,7 @@ public final class BenchCommand implements Callable<Integer>
             stdout.printf("deriving %d sender accounts ...%n", accounts);
             stdout.flush();
             senders = BenchAccounts.derived(accounts);
-            network = EmbeddedNetwork.start(n, chainId, senders, memberSettings, outDir);
+            network = EmbeddedNetwork.start(n, chainId, senders, memberSettings, outDir, aeronIngress());
             embedded = network;
             final EmbeddedNetwork started = network;
             stopOnExit = new Thread(started::close, "seqnet-bench-stop-members");
@@ -202,7 +215,8 @@ public final class BenchCommand implements Callable<Integer>
             senders.syncNonces(client);
             stdout.printf("target %s: chain id %d, %d member(s); senders: %s%n", targetDescription, chain, memberCount, senders.origin());
             stdout.flush();
-            try (RpcSender sender = new RpcSender(urls, connections);
+            final List<String> endpoints = network != null ? network.ingressEndpoints() : ingressEndpoints;
+            try (TxSender sender = aeronIngress() ? new AeronSender(endpoints, ingressStream) : new RpcSender(urls, connections);
                 BlockSubscriber subscriber = BlockSubscriber.connect(urls.get(0)))
             {
                 final Path hlog = outDir.resolve("latency.hlog");
@@ -265,6 +279,18 @@ public final class BenchCommand implements Callable<Integer>
         {
             return "--keys-from goes with --rpc; an embedded network funds --accounts generated keys itself";
         }
+        if (!"rpc".equals(ingress) && !"aeron".equals(ingress))
+        {
+            return "--ingress must be rpc or aeron, got " + ingress;
+        }
+        if (!ingressEndpoints.isEmpty() && (rpc.isEmpty() || !aeronIngress()))
+        {
+            return "--ingress-endpoint goes with --rpc and --ingress aeron; an embedded network sets its members' endpoints itself";
+        }
+        if (aeronIngress() && !rpc.isEmpty() && ingressEndpoints.size() != rpc.size())
+        {
+            return "--ingress aeron with --rpc needs one --ingress-endpoint per --rpc URL, in the same order";
+        }
         if (rate < 0 || Double.isNaN(rate))
         {
             return "--rate must be positive, or 0 to search";
@@ -286,6 +312,11 @@ public final class BenchCommand implements Callable<Integer>
             return "--rate 0 needs --max-p99-ms > 0 and " + (int)MIN_SEARCH_RATE + " <= --start-rate <= --max-rate";
         }
         return null;
+    }
+
+    private boolean aeronIngress()
+    {
+        return "aeron".equals(ingress);
     }
 
     private HistogramLogWriter openLog(final Path hlog) throws IOException
@@ -315,7 +346,7 @@ public final class BenchCommand implements Callable<Integer>
     }
 
     private void fixedRate(
-        final RpcSender sender,
+        final TxSender sender,
         final BlockSubscriber subscriber,
         final BenchAccounts senders,
         final long chain,
@@ -356,7 +387,7 @@ public final class BenchCommand implements Callable<Integer>
 
     /** Sends {@code --warmup} seconds at {@code warmRate}, uncounted, and waits for them; retires senders left in trouble. */
     private void warmUp(
-        final RpcSender sender,
+        final TxSender sender,
         final BlockSubscriber subscriber,
         final BenchAccounts senders,
         final long chain,
@@ -378,7 +409,7 @@ public final class BenchCommand implements Callable<Integer>
     }
 
     private void search(
-        final RpcSender sender,
+        final TxSender sender,
         final BlockSubscriber subscriber,
         final BenchAccounts senders,
         final long chain,
@@ -507,6 +538,7 @@ public final class BenchCommand implements Callable<Integer>
         r.resentReasons().forEach(reasons::put);
         json.put("rate_tx_s", extra != null ? extra.get("best_rate_tx_s").asDouble() : r.rate());
         json.put("nodes", memberCount);
+        json.put("ingress", ingress);
         putShare(json, fastShare);
         if (memberCount == 1)
         {

@@ -40,6 +40,7 @@ final class EmbeddedNetwork implements AutoCloseable
     private final List<String> rpcUrls = new ArrayList<>();
     private final List<Path> logs = new ArrayList<>();
     private final List<Path> configs = new ArrayList<>();
+    private final List<String> ingressEndpoints = new ArrayList<>();
 
     private EmbeddedNetwork(final Path dir)
     {
@@ -50,10 +51,12 @@ final class EmbeddedNetwork implements AutoCloseable
      * Lays out ({@link TestnetLayout#create}, as {@code sequencer testnet} does) and starts {@code nodes}
      * members; with more than one they reach each other over Aeron UDP multicast on loopback.
      *
-     * @param logDir where each member's output goes, as {@code member-I.log}.
+     * @param logDir        where each member's output goes, as {@code member-I.log}.
+     * @param clientIngress give each member a binary client ingress on a free loopback UDP port ({@link #ingressEndpoints}).
      */
     static EmbeddedNetwork start(
-        final int nodes, final long chainId, final BenchAccounts accounts, final List<String> settings, final Path logDir)
+        final int nodes, final long chainId, final BenchAccounts accounts, final List<String> settings, final Path logDir,
+        final boolean clientIngress)
         throws IOException, InterruptedException
     {
         final EmbeddedNetwork network = new EmbeddedNetwork(Files.createTempDirectory("seqnet-bench-"));
@@ -69,6 +72,16 @@ final class EmbeddedNetwork implements AutoCloseable
             for (final Path config : configs)
             {
                 applySettings(config, settings);
+            }
+            if (clientIngress)
+            {
+                final int[] ports = dev.seqnet.transport.LoopbackPorts.freeUdpPorts(nodes);
+                for (int i = 0; i < nodes; i++)
+                {
+                    final String endpoint = "127.0.0.1:" + ports[i];
+                    applySettings(configs.get(i), List.of("client_ingress.channel=aeron:udp?endpoint=" + endpoint));
+                    network.ingressEndpoints.add(endpoint);
+                }
             }
             for (int i = 0; i < nodes; i++)
             {
@@ -165,6 +178,12 @@ final class EmbeddedNetwork implements AutoCloseable
     List<String> rpcUrls()
     {
         return rpcUrls;
+    }
+
+    /** Each member's binary client ingress {@code host:port}, when started with one. */
+    List<String> ingressEndpoints()
+    {
+        return ingressEndpoints;
     }
 
     /** The member's node.json. */

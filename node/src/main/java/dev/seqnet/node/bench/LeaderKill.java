@@ -23,7 +23,7 @@ final class LeaderKill implements BlockSubscriber.BlockListener
 
     private final EmbeddedNetwork network;
     private final RpcClient member0;
-    private final RpcSender sender;
+    private final TxSender sender;
     private final long boundMs;
     private final PrintWriter out;
 
@@ -38,7 +38,7 @@ final class LeaderKill implements BlockSubscriber.BlockListener
     private volatile long maxGapAfterNanos;
     private volatile long blocksAfter;
 
-    LeaderKill(final EmbeddedNetwork network, final RpcClient member0, final RpcSender sender, final long viewTimeoutMs,
+    LeaderKill(final EmbeddedNetwork network, final RpcClient member0, final TxSender sender, final long viewTimeoutMs,
         final PrintWriter out)
     {
         this.network = network;

@@ -33,7 +33,7 @@ final class OpenLoopRun implements BlockSubscriber.Listener, AccountPacer.Outcom
     private static final long LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long SEND_TIMER_SLACK_NS = 1_000;
 
-    private final RpcSender sender;
+    private final TxSender sender;
     private final BlockSubscriber subscriber;
     private final SignedLoad load;
     private final double rate;
@@ -81,7 +81,7 @@ final class OpenLoopRun implements BlockSubscriber.Listener, AccountPacer.Outcom
      * @param label prefix of every progress line (empty for a single run).
      */
     OpenLoopRun(
-        final RpcSender sender,
+        final TxSender sender,
         final BlockSubscriber subscriber,
         final SignedLoad load,
         final double rate,

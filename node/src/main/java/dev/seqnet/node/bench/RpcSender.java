@@ -21,16 +21,8 @@ import java.util.concurrent.TimeUnit;
  * targets (a transaction sent again goes to the next target). Nothing here waits for a reply, so a
  * slow reply never holds back the next scheduled send; what to send, and when, is the caller's.
  */
-final class RpcSender implements AutoCloseable
+final class RpcSender implements TxSender
 {
-    /** Outcome of one send, on the event-loop thread. */
-    interface Replies
-    {
-        void replied(int index, String body);
-
-        void failed(int index, Throwable cause);
-    }
-
     private final Vertx vertx;
     private final Context context;
     private final HttpClient client;
@@ -64,35 +56,33 @@ final class RpcSender implements AutoCloseable
             new PoolOptions().setHttp1MaxSize(connectionsPerTarget).setMaxWaitQueueSize(-1));
     }
 
-    /** Stops sending to {@code target} (a member the bench killed): its share goes to the next live target. */
-    void exclude(final int target)
+    @Override
+    public void exclude(final int target)
     {
         context.runOnContext(v -> excluded[target] = true);
     }
 
-    int targets()
+    @Override
+    public int targets()
     {
         return targets.length;
     }
 
-    /** Runs {@code task} on the event loop, where {@link #send} and {@link #later} must be called. */
-    void onLoop(final Runnable task)
+    @Override
+    public void onLoop(final Runnable task)
     {
         context.runOnContext(v -> task.run());
     }
 
-    /** Runs {@code task} on the event loop after {@code delayMs}; call from the event loop. */
-    void later(final long delayMs, final Runnable task)
+    @Override
+    public void later(final long delayMs, final Runnable task)
     {
         vertx.setTimer(delayMs, id -> task.run());
     }
 
-    /**
-     * Posts transaction {@code i} of {@code load} from the event loop and returns at once; the reply goes to
-     * {@code replies}. Attempt {@code k} of a transaction goes to the target after its first one's by
-     * {@code k} (skipping excluded ones), so a resend reaches another member.
-     */
-    void send(final SignedLoad load, final int i, final int attempt, final Replies replies)
+    /** Posts the transaction's JSON-RPC body; the reply's {@code error.message} (or null) goes to {@code replies}. */
+    @Override
+    public void send(final SignedLoad load, final int i, final int attempt, final Replies replies)
     {
         final Buffer body = Buffer.buffer(load.body(i));
         int t = (int)((i + (long)attempt) % targets.length);
@@ -107,7 +97,7 @@ final class RpcSender implements AutoCloseable
             {
                 if (ar.succeeded())
                 {
-                    replies.replied(i, ar.result().toString());
+                    replies.replied(i, ReplyKind.errorMessage(ar.result().toString()));
                 }
                 else
                 {

@@ -32,6 +32,7 @@ final class SignedLoad
     static final long GAS = 21_000L;
 
     private final byte[][] bodies;
+    private final byte[][] raws;
     private final byte[][] hashes;
     private final int[] sender;
     private final Map<String, Integer> byHash;
@@ -41,6 +42,7 @@ final class SignedLoad
     {
         this.accounts = accounts;
         bodies = new byte[count][];
+        raws = new byte[count][];
         hashes = new byte[count][];
         sender = new int[count];
         byHash = new HashMap<>(count * 2);
@@ -66,6 +68,7 @@ final class SignedLoad
             final long nonce = accounts.nextNonce(account) + i / active.length;
             final byte[] raw = TxSigner.signDynamicFee(chainId, nonce, MAX_PRIORITY_FEE, MAX_FEE, GAS, SINK, value, noData,
                 accounts.key(account));
+            load.raws[i] = raw;
             load.hashes[i] = Keccak256.hash(raw);
             load.sender[i] = account;
             load.bodies[i] = ("{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"eth_sendRawTransaction\",\"params\":[\"" +
@@ -100,6 +103,12 @@ final class SignedLoad
     byte[] body(final int i)
     {
         return bodies[i];
+    }
+
+    /** The signed EIP-2718 bytes of transaction {@code i} (what the binary ingress sends). */
+    byte[] raw(final int i)
+    {
+        return raws[i];
     }
 
     /** The sender account index of transaction {@code i}. */

@@ -42,6 +42,7 @@ public final class NodeConfig
     public Chain chain = new Chain();
     public Consensus consensus = new Consensus();
     public TransportSettings transport = new TransportSettings();
+    public ClientIngressSettings clientIngress = new ClientIngressSettings();
 
     /** JSON-RPC over HTTP and WebSocket on one port. */
     public static final class Rpc
@@ -214,6 +215,21 @@ public final class NodeConfig
         public long timerSlackNs = 1_000;
     }
 
+    /**
+     * The binary client ingress ({@code SubmitTransaction} over Aeron UDP, docs/RPC.md "Binary ingress"): for clients
+     * that send many transactions. Off unless {@code channel} is set. A one-member node then starts a media driver
+     * for it alone; a member of a network shares its transport's.
+     */
+    public static final class ClientIngressSettings
+    {
+        /** Where clients publish, e.g. {@code aeron:udp?endpoint=127.0.0.1:40700}; null (default) turns it off. */
+        public String channel;
+        /** Stream id clients publish on. */
+        public int streamId = 3001;
+        /** Most client sessions at once; a connect over it is refused and counted. */
+        public int maxSessions = 64;
+    }
+
     /** Smallest transport term: a 2 MiB TxBatch/Proposal-carrying publication needs term / 8 ≥ 256 KiB (§3.6). */
     public static final int MIN_TERM_LENGTH = 2 * 1024 * 1024;
 
@@ -295,6 +311,14 @@ public final class NodeConfig
         }
         validateConsensus();
         validateTransport();
+        if (clientIngress.channel != null && !clientIngress.channel.startsWith("aeron:udp?"))
+        {
+            throw new IllegalArgumentException("client_ingress.channel must be an aeron:udp? channel: " + clientIngress.channel);
+        }
+        if (clientIngress.maxSessions < 1 || clientIngress.maxSessions > 4096)
+        {
+            throw new IllegalArgumentException("client_ingress.max_sessions must be in [1, 4096]: " + clientIngress.maxSessions);
+        }
     }
 
     private void validateConsensus()

@@ -45,6 +45,7 @@ public final class RpcMethods
     private final TxDecoder decoder;
     private final Subscriptions subscriptions;
     private final ConsensusView consensus;
+    private volatile dev.seqnet.node.ingress.ClientIngressCounters clientIngress;
 
     public RpcMethods(
         final Genesis genesis, final ChainView view, final ConsensusView consensus, final IngressPipeline ingress,
@@ -56,6 +57,13 @@ public final class RpcMethods
         this.ingress = ingress;
         this.decoder = new TxDecoder(genesis.chainId);
         this.subscriptions = subscriptions;
+    }
+
+    /** The binary client ingress's counters, reported by {@code seq_status} as {@code client.*}; set once at start. */
+    public RpcMethods clientIngress(final dev.seqnet.node.ingress.ClientIngressCounters counters)
+    {
+        this.clientIngress = counters;
+        return this;
     }
 
     /**
@@ -148,7 +156,17 @@ public final class RpcMethods
                 return out;
             }
             case "seq_status":
-                return ConsensusJson.status(consensus);
+            {
+                final com.fasterxml.jackson.databind.node.ObjectNode status = ConsensusJson.status(consensus);
+                final dev.seqnet.node.ingress.ClientIngressCounters client = clientIngress;
+                if (client != null)
+                {
+                    final com.fasterxml.jackson.databind.node.ObjectNode counters =
+                        (com.fasterxml.jackson.databind.node.ObjectNode)status.get("counters");
+                    client.toMap().forEach(counters::put);
+                }
+                return status;
+            }
             case "seq_getCertificate":
             {
                 budget.takeBlocks(1);

@@ -234,6 +234,40 @@ class BenchCommandTest
     }
 
     @Test
+    @Timeout(90)
+    void theBinaryIngressCarriesTheLoadOfOneMember() throws Exception
+    {
+        final int exit = bench("--nodes", "1", "--rate", "50", "--duration", "2", "--warmup", "1", "--accounts", "20",
+            "--ingress", "aeron", "--out", dir.resolve("aeron-one").toString());
+        assertEquals(0, exit, () -> "stdout:\n" + out + "\nstderr:\n" + err);
+        final List<String> lines = out.toString().lines().toList();
+        final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
+        assertEquals("aeron", summary.get("ingress").asText());
+        assertEquals(100, summary.get("sent").asLong(), "50 tx/s for 2 measured seconds");
+        assertEquals(100, summary.get("finalized").asLong(), "every transaction admitted over Aeron and finalized");
+        assertEquals(0, summary.get("resent").asLong());
+    }
+
+    @Test
+    @Timeout(180)
+    void overTheBinaryIngressAKilledLeadersShareGoesToTheOthers() throws Exception
+    {
+        // The kill path over Aeron: the network members' ingress on their transport threads, the sender's exclusion.
+        final int exit = bench("--nodes", "4", "--rate", "40", "--duration", "4", "--warmup", "2", "--accounts", "20",
+            "--kill-leader-at", "1", "--ingress", "aeron", "--out", dir.resolve("aeron-kill").toString());
+        assertEquals(0, exit, () -> "stdout:\n" + out + "\nstderr:\n" + err);
+        final List<String> lines = out.toString().lines().toList();
+        final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
+        assertEquals("aeron", summary.get("ingress").asText());
+        assertTrue(summary.get("leader_kill").get("blocks_after").asLong() > 0, summary::toString);
+        final long sent = summary.get("sent").asLong();
+        assertEquals(sent, summary.get("finalized").asLong() + summary.get("rejected").asLong() + summary.get("failed").asLong() +
+            summary.get("lost").asLong(), "every measured transaction is accounted for");
+        assertTrue(summary.get("finalized").asLong() >= sent * 8 / 10,
+            "sends meant for the victim go to the others after the kill: " + summary);
+    }
+
+    @Test
     void badTargetsAreUsageErrors()
     {
         assertEquals(2, bench("--nodes", "3"));
@@ -247,6 +281,13 @@ class BenchCommandTest
         assertTrue(err.toString().contains("--kill-leader-at needs --nodes 4 or 7"), err.toString());
         assertEquals(2, bench("--nodes", "1", "--max-pending-per-account", "-1"));
         assertTrue(err.toString().contains("--max-pending-per-account not negative"), err.toString());
+        assertEquals(2, bench("--nodes", "1", "--ingress", "http"));
+        assertTrue(err.toString().contains("--ingress must be rpc or aeron"), err.toString());
+        assertEquals(2, bench("--nodes", "1", "--ingress", "aeron", "--ingress-endpoint", "127.0.0.1:40700"));
+        assertTrue(err.toString().contains("--ingress-endpoint goes with --rpc"), err.toString());
+        assertEquals(2, bench("--rpc", "http://127.0.0.1:8545", "http://127.0.0.1:8546", "--ingress", "aeron",
+            "--ingress-endpoint", "127.0.0.1:40700"));
+        assertTrue(err.toString().contains("one --ingress-endpoint per --rpc URL"), err.toString());
         assertEquals("", out.toString(), "nothing started for a usage error");
     }
 }

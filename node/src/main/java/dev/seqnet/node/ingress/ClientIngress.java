@@ -1,0 +1,787 @@
+package dev.seqnet.node.ingress;
+
+import dev.seqnet.chain.ChainConstants;
+import dev.seqnet.chain.tx.EthTransaction;
+import dev.seqnet.chain.tx.TxRejection;
+import dev.seqnet.codecs.client.ClientConnectDecoder;
+import dev.seqnet.codecs.client.MessageHeaderDecoder;
+import dev.seqnet.codecs.client.MessageHeaderEncoder;
+import dev.seqnet.codecs.client.SubmitReplyEncoder;
+import dev.seqnet.codecs.client.SubmitStatus;
+import dev.seqnet.codecs.client.SubmitTransactionDecoder;
+import dev.seqnet.ringbuffer.IngressCallback;
+import dev.seqnet.ringbuffer.IngressPipeline;
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.exceptions.RegistrationException;
+import io.aeron.logbuffer.Header;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.ControlledMessageHandler;
+import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The binary client ingress: {@code SubmitTransaction} messages over Aeron into the same ingress pipeline as
+ * {@code eth_sendRawTransaction}, each answered by a {@code SubmitReply} on the session's response channel
+ * (seqnet-client-schema.xml, docs/RPC.md "Binary ingress"). It is for clients that send many transactions (a
+ * load generator, an RPC front end forwarding its users'), which over HTTP/JSON cost a member about as much CPU
+ * per transaction as recovering its sender. An Agrona {@link Agent}: with several members on a few cores it runs
+ * in the transport thread's duty cycle, so a submit is read, checked and sequenced without waking another thread.
+ * <p>
+ * A session is one client publication (one Aeron image): its {@code ClientConnect} names a UDP unicast channel,
+ * the member adds an exclusive publication to it without blocking, and answers {@code CONNECTED} once it is
+ * connected. The pipeline answers each submit on its sequencer thread, which may be another thread, so answers
+ * go through a many-to-one ring that this agent drains into the sessions' publications. Every offer result is
+ * handled: a back-pressured reply is retried on the next duty cycle for up to {@link Context#replyLingerNs()},
+ * then dropped and counted; bad input (a malformed frame, a submit without a session, an oversized transaction, a
+ * channel that is not UDP unicast, a session over the limit) is a counted drop or a refusal, never an exception.
+ */
+public final class ClientIngress implements Agent, AutoCloseable
+{
+    /** The reply ring's message type. */
+    private static final int REPLY_MSG = 1;
+    /** Reply record: slot (4), generation (4), correlationId (8), status (1), hash (32), reason length (4), reason. */
+    private static final int SLOT_OFFSET = 0;
+    private static final int GENERATION_OFFSET = 4;
+    private static final int CORRELATION_OFFSET = 8;
+    private static final int STATUS_OFFSET = 16;
+    private static final int HASH_OFFSET = 17;
+    private static final int REASON_LENGTH_OFFSET = 49;
+    private static final int REASON_OFFSET = 53;
+    /** Longest reason kept, in bytes: longer ones are cut (the clients' reasons are TxRejection messages). */
+    public static final int MAX_REASON_LENGTH = 256;
+    /** Longest response channel accepted. */
+    public static final int MAX_CHANNEL_LENGTH = 256;
+    private static final byte[] NO_HASH = new byte[32];
+
+    private final Context ctx;
+    private final Aeron aeron;
+    private final IngressPipeline pipeline;
+    private final NanoClock clock;
+    private final ClientIngressCounters counters = new ClientIngressCounters();
+    private final Subscription subscription;
+    private final FragmentAssembler assembler = new FragmentAssembler(this::onFragment);
+    private final Int2ObjectHashMap<Session> sessionsByImage = new Int2ObjectHashMap<>();
+    private final Session[] slots;
+    private final ManyToOneRingBuffer replies;
+    private final ManyToOneConcurrentLinkedQueue<Integer> goneImages = new ManyToOneConcurrentLinkedQueue<>();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final ClientConnectDecoder connectDecoder = new ClientConnectDecoder();
+    private final SubmitTransactionDecoder submitDecoder = new SubmitTransactionDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final SubmitReplyEncoder replyEncoder = new SubmitReplyEncoder();
+    private final UnsafeBuffer replyBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(
+        MessageHeaderEncoder.ENCODED_LENGTH + SubmitReplyEncoder.BLOCK_LENGTH + 4 + MAX_REASON_LENGTH));
+    private final ControlledMessageHandler replyHandler = this::onReply;
+    private int pendingSessions;
+    private int generations;
+    private boolean closed;
+
+    /**
+     * Subscribes to {@link Context#channel()} on {@code aeron}; nothing is read until {@link #doWork()}.
+     *
+     * @param aeron    the client to use, not closed here; its conductor must run (the transport's poll runs it, or
+     *                 {@link Context#conductorInvoker()}).
+     * @param pipeline where submits go.
+     */
+    public ClientIngress(final Context ctx, final Aeron aeron, final IngressPipeline pipeline)
+    {
+        this.ctx = ctx.conclude();
+        this.aeron = Objects.requireNonNull(aeron, "aeron");
+        this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+        this.clock = ctx.nanoClock();
+        this.slots = new Session[ctx.maxSessions()];
+        this.replies = new ManyToOneRingBuffer(new UnsafeBuffer(
+            ByteBuffer.allocateDirect(ctx.replyQueueBytes() + RingBufferDescriptor.TRAILER_LENGTH)));
+        this.subscription = aeron.addSubscription(ctx.channel(), ctx.streamId(), null,
+            image -> goneImages.offer(image.sessionId()));
+    }
+
+    public ClientIngressCounters counters()
+    {
+        return counters;
+    }
+
+    public Context context()
+    {
+        return ctx;
+    }
+
+    /** Open sessions, connected or not yet. */
+    public int sessions()
+    {
+        return sessionsByImage.size();
+    }
+
+    /** Sets this thread's timer slack when the context asks (its own thread, in a one-member node). */
+    @Override
+    public void onStart()
+    {
+        if (ctx.timerSlackNs() > 0)
+        {
+            dev.seqnet.transport.ThreadTimerSlack.apply(ctx.timerSlackNs());
+        }
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "client-ingress";
+    }
+
+    @Override
+    public int doWork()
+    {
+        int work = 0;
+        if (null != ctx.driverInvoker())
+        {
+            work += ctx.driverInvoker().invoke();
+        }
+        if (null != ctx.conductorInvoker())
+        {
+            work += ctx.conductorInvoker().invoke();
+        }
+        work += subscription.poll(assembler, ctx.fragmentLimit());
+        Integer gone;
+        while (null != (gone = goneImages.poll()))
+        {
+            closeSession(sessionsByImage.get(gone.intValue()));
+            work++;
+        }
+        if (pendingSessions > 0)
+        {
+            work += connectPending();
+        }
+        work += replies.controlledRead(replyHandler, ctx.replyLimit());
+        return work;
+    }
+
+    @Override
+    public void onClose()
+    {
+        close();
+    }
+
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        for (final Session session : slots)
+        {
+            if (null != session)
+            {
+                CloseHelper.quietClose(session.publication);
+            }
+        }
+        if (!aeron.isClosed())
+        {
+            CloseHelper.quietClose(subscription);
+        }
+    }
+
+    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        counters.frames.incrementAndGet();
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            counters.malformed.incrementAndGet();
+            return;
+        }
+        headerDecoder.wrap(buffer, offset);
+        if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID ||
+            headerDecoder.version() != MessageHeaderDecoder.SCHEMA_VERSION)
+        {
+            counters.malformed.incrementAndGet();
+            return;
+        }
+        final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        final int end = offset + length;
+        switch (headerDecoder.templateId())
+        {
+            case ClientConnectDecoder.TEMPLATE_ID:
+                onConnect(buffer, body, end, header.sessionId());
+                break;
+            case SubmitTransactionDecoder.TEMPLATE_ID:
+                onSubmit(buffer, body, end, header.sessionId());
+                break;
+            default:
+                counters.malformed.incrementAndGet();
+        }
+    }
+
+    private void onConnect(final DirectBuffer buffer, final int body, final int end, final int imageSessionId)
+    {
+        // Bounds first: a var-data length must lie inside the frame before anything is read through it.
+        final int lengthAt = body + ClientConnectDecoder.BLOCK_LENGTH;
+        if (lengthAt + 4 > end)
+        {
+            counters.malformed.incrementAndGet();
+            return;
+        }
+        final long channelLength = buffer.getInt(lengthAt, ClientConnectDecoder.BYTE_ORDER) & 0xFFFF_FFFFL;
+        if (channelLength > MAX_CHANNEL_LENGTH || lengthAt + 4 + channelLength > end)
+        {
+            counters.badChannel.incrementAndGet();
+            return;
+        }
+        connectDecoder.wrap(buffer, body, ClientConnectDecoder.BLOCK_LENGTH, ClientConnectDecoder.SCHEMA_VERSION);
+        final long correlationId = connectDecoder.correlationId();
+        final int streamId = connectDecoder.responseStreamId();
+        final String channel = responseChannel(connectDecoder.responseChannel(), ctx.responseTermLength());
+        if (null == channel)
+        {
+            counters.badChannel.incrementAndGet();
+            return;
+        }
+        closeSession(sessionsByImage.get(imageSessionId)); // a second connect on one image replaces the first
+        int slot = -1;
+        for (int i = 0; i < slots.length; i++)
+        {
+            if (null == slots[i])
+            {
+                slot = i;
+                break;
+            }
+        }
+        if (slot < 0)
+        {
+            counters.sessionsRefused.incrementAndGet();
+            return;
+        }
+        final Session session = new Session(imageSessionId, slot, ++generations, correlationId, channel, streamId);
+        try
+        {
+            session.registrationId = aeron.asyncAddExclusivePublication(channel, streamId);
+        }
+        catch (final RuntimeException e)
+        {
+            counters.badChannel.incrementAndGet();
+            return;
+        }
+        session.connectDeadlineNs = clock.nanoTime() + ctx.connectTimeoutNs();
+        slots[slot] = session;
+        sessionsByImage.put(imageSessionId, session);
+        pendingSessions++;
+        counters.connects.incrementAndGet();
+    }
+
+    /**
+     * The client's response channel with this member's term length (a client does not get to size the member's
+     * buffers), or null unless it is UDP unicast ({@code endpoint} set, no MDC control).
+     */
+    static String responseChannel(final String requested, final int termLength)
+    {
+        try
+        {
+            final ChannelUri uri = ChannelUri.parse(requested);
+            if (!CommonContext.UDP_MEDIA.equals(uri.media()) || null == uri.get(CommonContext.ENDPOINT_PARAM_NAME) ||
+                null != uri.get(CommonContext.MDC_CONTROL_PARAM_NAME) || null != uri.get(CommonContext.MDC_CONTROL_MODE_PARAM_NAME))
+            {
+                return null;
+            }
+            uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(termLength));
+            return uri.toString();
+        }
+        catch (final RuntimeException e)
+        {
+            return null;
+        }
+    }
+
+    private void onSubmit(final DirectBuffer buffer, final int body, final int end, final int imageSessionId)
+    {
+        final Session session = sessionsByImage.get(imageSessionId);
+        if (null == session)
+        {
+            counters.noSession.incrementAndGet();
+            return;
+        }
+        final int lengthAt = body + SubmitTransactionDecoder.BLOCK_LENGTH;
+        if (lengthAt + 4 > end)
+        {
+            counters.malformed.incrementAndGet();
+            return;
+        }
+        final long correlationId = buffer.getLong(body, SubmitTransactionDecoder.BYTE_ORDER);
+        final long rawLength = buffer.getInt(lengthAt, SubmitTransactionDecoder.BYTE_ORDER) & 0xFFFF_FFFFL;
+        if (lengthAt + 4 + rawLength > end)
+        {
+            counters.malformed.incrementAndGet();
+            enqueue(session.slot, session.generation, correlationId, SubmitStatus.REJECTED, NO_HASH,
+                TxRejection.MALFORMED_RLP.message());
+            return;
+        }
+        counters.submits.incrementAndGet();
+        if (rawLength > ChainConstants.MAX_TX_SIZE)
+        {
+            enqueue(session.slot, session.generation, correlationId, SubmitStatus.REJECTED, NO_HASH,
+                TxRejection.OVERSIZED.message());
+            return;
+        }
+        // The raw bytes are kept by the mempool with the transaction: one array per transaction is inherent,
+        // as is the answer's small callback (the RPC path makes a future and a JSON tree instead).
+        final byte[] raw = new byte[(int)rawLength];
+        buffer.getBytes(lengthAt + 4, raw);
+        final Pending pending = new Pending(this, session.slot, session.generation, correlationId);
+        if (!pipeline.submit(raw, pending))
+        {
+            enqueue(session.slot, session.generation, correlationId, SubmitStatus.OVERLOADED, NO_HASH,
+                TxRejection.OVERLOADED.message());
+        }
+    }
+
+    /**
+     * Queues a reply for the agent to send. Called by this agent and by the pipeline's sequencer thread; a full
+     * queue is a counted drop (the client's request then times out, as a lost HTTP reply would).
+     */
+    void enqueue(
+        final int slot, final int generation, final long correlationId, final SubmitStatus status, final byte[] hash,
+        final String reason)
+    {
+        final int reasonLength = null == reason ? 0 : Math.min(reason.length(), MAX_REASON_LENGTH);
+        final int index = replies.tryClaim(REPLY_MSG, REASON_OFFSET + reasonLength);
+        if (index <= 0)
+        {
+            counters.repliesDropped.incrementAndGet();
+            return;
+        }
+        final MutableDirectBuffer buffer = replies.buffer();
+        buffer.putInt(index + SLOT_OFFSET, slot);
+        buffer.putInt(index + GENERATION_OFFSET, generation);
+        buffer.putLong(index + CORRELATION_OFFSET, correlationId);
+        buffer.putByte(index + STATUS_OFFSET, (byte)status.value());
+        buffer.putBytes(index + HASH_OFFSET, hash, 0, 32);
+        buffer.putInt(index + REASON_LENGTH_OFFSET, reasonLength);
+        for (int i = 0; i < reasonLength; i++)
+        {
+            final char c = reason.charAt(i);
+            buffer.putByte(index + REASON_OFFSET + i, (byte)(c < 0x80 ? c : '?'));
+        }
+        replies.commit(index);
+    }
+
+    private ControlledMessageHandler.Action onReply(
+        final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        final int slot = buffer.getInt(index + SLOT_OFFSET);
+        final Session session = slot >= 0 && slot < slots.length ? slots[slot] : null;
+        if (null == session || session.generation != buffer.getInt(index + GENERATION_OFFSET) || null == session.publication)
+        {
+            counters.repliesDropped.incrementAndGet(); // the session closed meanwhile
+            return ControlledMessageHandler.Action.CONTINUE;
+        }
+        final int reasonLength = buffer.getInt(index + REASON_LENGTH_OFFSET);
+        replyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .correlationId(buffer.getLong(index + CORRELATION_OFFSET))
+            .status(SubmitStatus.get(buffer.getByte(index + STATUS_OFFSET)))
+            .putTxHash(buffer, index + HASH_OFFSET, 32)
+            .putReason(buffer, index + REASON_OFFSET, reasonLength);
+        final int replyLength = MessageHeaderEncoder.ENCODED_LENGTH + replyEncoder.encodedLength();
+        return offerReply(session, replyLength) ?
+            ControlledMessageHandler.Action.CONTINUE : ControlledMessageHandler.Action.ABORT;
+    }
+
+    /** @return false to stop draining and retry this reply on the next duty cycle. */
+    private boolean offerReply(final Session session, final int length)
+    {
+        final long result = session.publication.offer(replyBuffer, 0, length);
+        if (result > 0)
+        {
+            session.backPressuredSinceNs = 0;
+            counters.replies.incrementAndGet();
+            return true;
+        }
+        if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
+        {
+            final long now = clock.nanoTime();
+            if (0 == session.backPressuredSinceNs)
+            {
+                session.backPressuredSinceNs = now;
+            }
+            if (now - session.backPressuredSinceNs < ctx.replyLingerNs())
+            {
+                counters.replyRetries.incrementAndGet();
+                return false;
+            }
+            counters.repliesDropped.incrementAndGet(); // a client that stopped reading: do not hold the others' replies
+            return true;
+        }
+        counters.repliesDropped.incrementAndGet();
+        if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+        {
+            closeSession(session);
+        }
+        return true; // NOT_CONNECTED: the client's response subscription is gone; its image going will close the session
+    }
+
+    private int connectPending()
+    {
+        int work = 0;
+        final long now = clock.nanoTime();
+        for (final Session session : slots)
+        {
+            if (null == session || session.replied)
+            {
+                continue;
+            }
+            if (null == session.publication)
+            {
+                try
+                {
+                    session.publication = aeron.getExclusivePublication(session.registrationId);
+                }
+                catch (final RegistrationException e)
+                {
+                    counters.badChannel.incrementAndGet();
+                    closeSession(session);
+                    work++;
+                    continue;
+                }
+            }
+            if (null != session.publication && session.publication.isConnected())
+            {
+                replyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+                    .correlationId(session.connectCorrelationId)
+                    .status(SubmitStatus.CONNECTED)
+                    .putTxHash(NO_HASH, 0, 32)
+                    .putReason(NO_HASH, 0, 0);
+                final long result = session.publication.offer(
+                    replyBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + replyEncoder.encodedLength());
+                if (result > 0)
+                {
+                    session.replied = true;
+                    pendingSessions--;
+                    counters.sessionsOpened.incrementAndGet();
+                    counters.replies.incrementAndGet();
+                    work++;
+                    continue;
+                }
+            }
+            if (now - session.connectDeadlineNs > 0)
+            {
+                counters.connectTimeouts.incrementAndGet(); // nobody listens on the response channel
+                closeSession(session);
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private void closeSession(final Session session)
+    {
+        if (null == session || slots[session.slot] != session)
+        {
+            return;
+        }
+        slots[session.slot] = null;
+        sessionsByImage.remove(session.imageSessionId);
+        if (!session.replied)
+        {
+            pendingSessions--;
+        }
+        if (null != session.publication)
+        {
+            CloseHelper.quietClose(session.publication);
+        }
+        else if (Aeron.NULL_VALUE != session.registrationId && !aeron.isClosed())
+        {
+            try
+            {
+                aeron.asyncRemovePublication(session.registrationId);
+            }
+            catch (final RuntimeException ignore)
+            {
+                // the registration failed or is already gone: nothing to remove
+            }
+        }
+        counters.sessionsClosed.incrementAndGet();
+    }
+
+    /** One client: its image on the ingress subscription and its response publication. Agent thread only. */
+    private static final class Session
+    {
+        final int imageSessionId;
+        final int slot;
+        final int generation;
+        final long connectCorrelationId;
+        final String channel;
+        final int streamId;
+        long registrationId = Aeron.NULL_VALUE;
+        ExclusivePublication publication;
+        boolean replied;
+        long connectDeadlineNs;
+        long backPressuredSinceNs;
+
+        Session(
+            final int imageSessionId, final int slot, final int generation, final long connectCorrelationId,
+            final String channel, final int streamId)
+        {
+            this.imageSessionId = imageSessionId;
+            this.slot = slot;
+            this.generation = generation;
+            this.connectCorrelationId = connectCorrelationId;
+            this.channel = channel;
+            this.streamId = streamId;
+        }
+
+        @Override
+        public String toString()
+        {
+            return "session " + imageSessionId + " -> " + channel + " stream " + streamId;
+        }
+    }
+
+    /** The pipeline's answer for one submit, turned into a queued reply (runs on the sequencer thread). */
+    private static final class Pending implements IngressCallback
+    {
+        private final ClientIngress ingress;
+        private final int slot;
+        private final int generation;
+        private final long correlationId;
+
+        Pending(final ClientIngress ingress, final int slot, final int generation, final long correlationId)
+        {
+            this.ingress = ingress;
+            this.slot = slot;
+            this.generation = generation;
+            this.correlationId = correlationId;
+        }
+
+        @Override
+        public void onAdmitted(final EthTransaction tx)
+        {
+            ingress.enqueue(slot, generation, correlationId, SubmitStatus.ADMITTED, tx.hash(), null);
+        }
+
+        @Override
+        public void onRejected(final TxRejection reason, final String detail)
+        {
+            final String message = null == detail || detail.equals(reason.message()) ?
+                reason.message() : reason.message() + ": " + detail;
+            ingress.enqueue(slot, generation, correlationId,
+                reason == TxRejection.OVERLOADED ? SubmitStatus.OVERLOADED : SubmitStatus.REJECTED, NO_HASH, message);
+        }
+    }
+
+    /** Where the ingress listens and its limits; fluent setters, checked by {@link #conclude()}. */
+    public static final class Context
+    {
+        /** Default stream id of the ingress subscription. */
+        public static final int DEFAULT_STREAM_ID = 3001;
+        /** Default most sessions at once. */
+        public static final int DEFAULT_MAX_SESSIONS = 64;
+        /** Default reply queue: 1 MiB, about 12,000 admitted replies. */
+        public static final int DEFAULT_REPLY_QUEUE_BYTES = 1024 * 1024;
+
+        /** Default term of a session's response publication: 256 KiB, about 2,500 replies; three terms per session. */
+        public static final int DEFAULT_RESPONSE_TERM_LENGTH = 256 * 1024;
+
+        private String channel;
+        private int streamId = DEFAULT_STREAM_ID;
+        private int maxSessions = DEFAULT_MAX_SESSIONS;
+        private int replyQueueBytes = DEFAULT_REPLY_QUEUE_BYTES;
+        private int fragmentLimit = 64;
+        private int replyLimit = 256;
+        private long connectTimeoutNs = TimeUnit.SECONDS.toNanos(5);
+        private long replyLingerNs = TimeUnit.SECONDS.toNanos(1);
+        private int responseTermLength = DEFAULT_RESPONSE_TERM_LENGTH;
+        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+        private AgentInvoker driverInvoker;
+        private AgentInvoker conductorInvoker;
+        private long timerSlackNs;
+
+        Context conclude()
+        {
+            if (null == channel || !channel.startsWith("aeron:"))
+            {
+                throw new IllegalArgumentException("client ingress needs an aeron: channel, got " + channel);
+            }
+            if (Integer.bitCount(responseTermLength) != 1 || responseTermLength < 64 * 1024 ||
+                responseTermLength > 16 * 1024 * 1024)
+            {
+                throw new IllegalArgumentException("client ingress: responseTermLength must be a power of two in [64 KiB, 16 MiB]");
+            }
+            if (maxSessions < 1 || Integer.bitCount(replyQueueBytes) != 1 || fragmentLimit < 1 || replyLimit < 1)
+            {
+                throw new IllegalArgumentException("client ingress: maxSessions, fragmentLimit and replyLimit must be " +
+                    "positive and replyQueueBytes a power of two");
+            }
+            return this;
+        }
+
+        /** The channel clients publish to, e.g. {@code aeron:udp?endpoint=127.0.0.1:40700}. */
+        public Context channel(final String channel)
+        {
+            this.channel = channel;
+            return this;
+        }
+
+        public String channel()
+        {
+            return channel;
+        }
+
+        public Context streamId(final int streamId)
+        {
+            this.streamId = streamId;
+            return this;
+        }
+
+        public int streamId()
+        {
+            return streamId;
+        }
+
+        /** Most sessions at once; a connect over it is refused (counted). */
+        public Context maxSessions(final int maxSessions)
+        {
+            this.maxSessions = maxSessions;
+            return this;
+        }
+
+        public int maxSessions()
+        {
+            return maxSessions;
+        }
+
+        /** Bytes of the queue between the pipeline's answers and the sessions' publications; a power of two. */
+        public Context replyQueueBytes(final int replyQueueBytes)
+        {
+            this.replyQueueBytes = replyQueueBytes;
+            return this;
+        }
+
+        public int replyQueueBytes()
+        {
+            return replyQueueBytes;
+        }
+
+        public Context fragmentLimit(final int fragmentLimit)
+        {
+            this.fragmentLimit = fragmentLimit;
+            return this;
+        }
+
+        public int fragmentLimit()
+        {
+            return fragmentLimit;
+        }
+
+        /** Most replies sent per duty cycle. */
+        public Context replyLimit(final int replyLimit)
+        {
+            this.replyLimit = replyLimit;
+            return this;
+        }
+
+        public int replyLimit()
+        {
+            return replyLimit;
+        }
+
+        /** How long a new session's response publication may take to connect before the session is closed. */
+        public Context connectTimeoutNs(final long connectTimeoutNs)
+        {
+            this.connectTimeoutNs = connectTimeoutNs;
+            return this;
+        }
+
+        public long connectTimeoutNs()
+        {
+            return connectTimeoutNs;
+        }
+
+        /** How long a back-pressured reply is retried before it is dropped (counted). */
+        public Context replyLingerNs(final long replyLingerNs)
+        {
+            this.replyLingerNs = replyLingerNs;
+            return this;
+        }
+
+        public long replyLingerNs()
+        {
+            return replyLingerNs;
+        }
+
+        /** Term length of each session's response publication, a power of two in [64 KiB, 16 MiB]. */
+        public Context responseTermLength(final int responseTermLength)
+        {
+            this.responseTermLength = responseTermLength;
+            return this;
+        }
+
+        public int responseTermLength()
+        {
+            return responseTermLength;
+        }
+
+        public Context nanoClock(final NanoClock nanoClock)
+        {
+            this.nanoClock = nanoClock;
+            return this;
+        }
+
+        public NanoClock nanoClock()
+        {
+            return nanoClock;
+        }
+
+        /** Linux timer slack for the thread that runs this agent, set in {@link #onStart()}; 0 (default) leaves it. */
+        public Context timerSlackNs(final long timerSlackNs)
+        {
+            this.timerSlackNs = timerSlackNs;
+            return this;
+        }
+
+        public long timerSlackNs()
+        {
+            return timerSlackNs;
+        }
+
+        /** A media driver to run in this agent's duty cycle: set when no transport runs it (a one-member node). */
+        public Context driverInvoker(final AgentInvoker driverInvoker)
+        {
+            this.driverInvoker = driverInvoker;
+            return this;
+        }
+
+        public AgentInvoker driverInvoker()
+        {
+            return driverInvoker;
+        }
+
+        /** The Aeron client's conductor to run in this agent's duty cycle, when the client uses an invoker. */
+        public Context conductorInvoker(final AgentInvoker conductorInvoker)
+        {
+            this.conductorInvoker = conductorInvoker;
+            return this;
+        }
+
+        public AgentInvoker conductorInvoker()
+        {
+            return conductorInvoker;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.seqnet.node.ingress;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the binary client ingress has seen and dropped, readable from any thread ({@code seq_status} reports them
+ * as {@code client.*}). Written by the ingress agent, and {@link #repliesDropped} by the sequencer thread too.
+ */
+public final class ClientIngressCounters
+{
+    /** Whole messages read from clients. */
+    final AtomicLong frames = new AtomicLong();
+    /** Frames too short, of another schema or version, of an unknown template, or with lengths past their end. */
+    final AtomicLong malformed = new AtomicLong();
+    /** Connects with a response channel that is not UDP unicast, too long, or that Aeron refused. */
+    final AtomicLong badChannel = new AtomicLong();
+    /** Connects accepted (a response publication was asked for). */
+    final AtomicLong connects = new AtomicLong();
+    /** Sessions whose CONNECTED reply went out. */
+    final AtomicLong sessionsOpened = new AtomicLong();
+    /** Sessions closed: client gone, replaced, or never reachable. */
+    final AtomicLong sessionsClosed = new AtomicLong();
+    /** Connects refused because {@code max_sessions} were open. */
+    final AtomicLong sessionsRefused = new AtomicLong();
+    /** Sessions whose response publication did not connect in time. */
+    final AtomicLong connectTimeouts = new AtomicLong();
+    /** Submits from a client without a session (no connect first): dropped, there is nowhere to answer. */
+    final AtomicLong noSession = new AtomicLong();
+    /** Submits read from sessions. */
+    final AtomicLong submits = new AtomicLong();
+    /** Replies sent. */
+    final AtomicLong replies = new AtomicLong();
+    /** Offers of a reply that were back-pressured and retried on a later duty cycle. */
+    final AtomicLong replyRetries = new AtomicLong();
+    /** Replies not sent: reply queue full, session closed, client not reading for the linger time. */
+    final AtomicLong repliesDropped = new AtomicLong();
+
+    public long frames()
+    {
+        return frames.get();
+    }
+
+    public long malformed()
+    {
+        return malformed.get();
+    }
+
+    public long badChannel()
+    {
+        return badChannel.get();
+    }
+
+    public long noSession()
+    {
+        return noSession.get();
+    }
+
+    public long submits()
+    {
+        return submits.get();
+    }
+
+    public long replies()
+    {
+        return replies.get();
+    }
+
+    public long repliesDropped()
+    {
+        return repliesDropped.get();
+    }
+
+    public long sessionsOpened()
+    {
+        return sessionsOpened.get();
+    }
+
+    public long sessionsClosed()
+    {
+        return sessionsClosed.get();
+    }
+
+    public long sessionsRefused()
+    {
+        return sessionsRefused.get();
+    }
+
+    /** Every counter by its {@code seq_status} name. */
+    public Map<String, Long> toMap()
+    {
+        final Map<String, Long> map = new LinkedHashMap<>();
+        map.put("client.frames", frames.get());
+        map.put("client.malformed", malformed.get());
+        map.put("client.badChannel", badChannel.get());
+        map.put("client.connects", connects.get());
+        map.put("client.sessionsOpened", sessionsOpened.get());
+        map.put("client.sessionsClosed", sessionsClosed.get());
+        map.put("client.sessionsRefused", sessionsRefused.get());
+        map.put("client.connectTimeouts", connectTimeouts.get());
+        map.put("client.noSession", noSession.get());
+        map.put("client.submits", submits.get());
+        map.put("client.replies", replies.get());
+        map.put("client.replyRetries", replyRetries.get());
+        map.put("client.repliesDropped", repliesDropped.get());
+        return map;
+    }
+}

@@ -1,0 +1,189 @@
+package dev.seqnet.node.bench;
+
+import dev.seqnet.codecs.client.ClientConnectDecoder;
+import dev.seqnet.codecs.client.MessageHeaderDecoder;
+import dev.seqnet.codecs.client.MessageHeaderEncoder;
+import dev.seqnet.codecs.client.SubmitReplyEncoder;
+import dev.seqnet.codecs.client.SubmitStatus;
+import dev.seqnet.codecs.client.SubmitTransactionDecoder;
+import dev.seqnet.transport.LoopbackPorts;
+import dev.seqnet.transport.MediaDriverLauncher;
+import io.aeron.Aeron;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link AeronSender} against two stand-in members speaking the client schema over real Aeron: one answers every
+ * submit, one swallows them as a killed member's endpoint would. What the swallower never answered must come back
+ * as a failure when it is excluded, so the pacer sends it again elsewhere; answers reach the pacer as the RPC's would.
+ */
+class AeronSenderTest
+{
+    private StandIn answering;
+    private StandIn swallowing;
+    private AeronSender sender;
+
+    @AfterEach
+    void close()
+    {
+        CloseHelper.closeAll(sender, answering, swallowing);
+    }
+
+    @Test
+    @Timeout(60)
+    void answersArePassedOnAndWhatAnExcludedMemberSwallowedIsReportedFailed() throws Exception
+    {
+        answering = new StandIn(true);
+        swallowing = new StandIn(false);
+        sender = new AeronSender(List.of(answering.endpoint, swallowing.endpoint), 3001);
+        assertEquals(2, sender.targets());
+
+        final SignedLoad load = SignedLoad.sign(BenchAccounts.derived(2), 4, 5115);
+        final Map<Integer, String> replied = new ConcurrentHashMap<>();
+        final Map<Integer, String> failed = new ConcurrentHashMap<>();
+        final TxSender.Replies replies = new TxSender.Replies()
+        {
+            @Override
+            public void replied(final int index, final String error)
+            {
+                replied.put(index, null == error ? "ok" : error);
+            }
+
+            @Override
+            public void failed(final int index, final Throwable cause)
+            {
+                failed.put(index, cause.getMessage());
+            }
+        };
+        // Round-robin by index: 0 and 2 to the answering member, 1 and 3 to the swallowing one.
+        sender.onLoop(() ->
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                sender.send(load, i, 0, replies);
+            }
+        });
+        await(() -> replied.size() == 2 && swallowing.submits.get() == 2);
+        assertEquals("ok", replied.get(0));
+        assertEquals("nonce too low", replied.get(2), "a refusal's reason reaches the pacer as the RPC's error message");
+        assertTrue(failed.isEmpty(), "nothing failed before the exclusion: " + failed);
+
+        sender.exclude(1);
+        await(() -> failed.size() == 2);
+        assertTrue(failed.get(1).contains("excluded") && failed.get(3).contains("excluded"), failed::toString);
+        assertNull(replied.get(1));
+
+        // A resend of attempt 1 of transaction 1 skips the excluded member.
+        sender.onLoop(() -> sender.send(load, 1, 1, replies));
+        await(() -> replied.containsKey(1));
+        assertEquals(2, swallowing.submits.get(), "nothing more sent to the excluded member");
+    }
+
+    private static void await(final java.util.function.BooleanSupplier condition) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean())
+        {
+            assertTrue(System.nanoTime() - deadline < 0, "timed out");
+            Thread.sleep(2);
+        }
+    }
+
+    /** A member's ingress in miniature: answers connects, then answers (or swallows) submits. */
+    private static final class StandIn implements AutoCloseable
+    {
+        final String endpoint = "127.0.0.1:" + LoopbackPorts.freeUdpPorts(1)[0];
+        final java.util.concurrent.atomic.AtomicInteger submits = new java.util.concurrent.atomic.AtomicInteger();
+        private final MediaDriverLauncher driver = MediaDriverLauncher.launch(new MediaDriverLauncher.Context()
+            .aeronDirectoryName(MediaDriverLauncher.Context.uniqueDirectoryName("seqnet-standin"))
+            .termBufferLength(2 * 1024 * 1024));
+        private final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+        private final Subscription ingress = aeron.addSubscription("aeron:udp?endpoint=" + endpoint, 3001);
+        private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+        private Publication replies;
+        private int answered;
+
+        StandIn(final boolean answers)
+        {
+            final MessageHeaderDecoder header = new MessageHeaderDecoder();
+            final FragmentAssembler handler = new FragmentAssembler((b, offset, length, h) ->
+            {
+                header.wrap(b, offset);
+                if (header.templateId() == ClientConnectDecoder.TEMPLATE_ID)
+                {
+                    final ClientConnectDecoder connect = new ClientConnectDecoder().wrapAndApplyHeader(b, offset, header);
+                    final long correlationId = connect.correlationId();
+                    final int stream = connect.responseStreamId();
+                    replies = aeron.addPublication(connect.responseChannel(), stream);
+                    while (!replies.isConnected())
+                    {
+                        Thread.onSpinWait();
+                    }
+                    reply(correlationId, SubmitStatus.CONNECTED, "");
+                }
+                else if (header.templateId() == SubmitTransactionDecoder.TEMPLATE_ID)
+                {
+                    submits.incrementAndGet();
+                    final long correlationId = new SubmitTransactionDecoder().wrapAndApplyHeader(b, offset, header).correlationId();
+                    if (answers)
+                    {
+                        reply(correlationId, answered++ == 0 ? SubmitStatus.ADMITTED : SubmitStatus.REJECTED,
+                            answered == 1 ? "" : "nonce too low");
+                    }
+                }
+            });
+            thread = new Thread(() ->
+            {
+                while (running.get())
+                {
+                    if (ingress.poll(handler, 10) == 0)
+                    {
+                        Thread.onSpinWait();
+                        java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                    }
+                }
+            }, "stand-in");
+            thread.start();
+        }
+
+        private void reply(final long correlationId, final SubmitStatus status, final String reason)
+        {
+            final SubmitReplyEncoder encoder = new SubmitReplyEncoder().wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+                .correlationId(correlationId)
+                .status(status)
+                .putTxHash(new byte[32], 0, 32)
+                .reason(reason);
+            while (replies.offer(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength()) < 0)
+            {
+                Thread.onSpinWait();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException
+        {
+            running.set(false);
+            thread.join(5_000);
+            CloseHelper.closeAll(aeron, driver);
+        }
+    }
+}
