@@ -98,20 +98,29 @@ final class AeronSender implements TxSender
             .aeronDirectoryName(MediaDriverLauncher.Context.uniqueDirectoryName("seqnet-bench-client"))
             .profile(MediaDriverLauncher.Profile.INVOKER)
             .termBufferLength(2 * 1024 * 1024));
-        driverInvoker = driver.agentInvoker();
-        aeron = Aeron.connect(new Aeron.Context()
-            .aeronDirectoryName(driver.aeronDirectoryName())
-            .useConductorAgentInvoker(true)
-            .driverAgentInvoker(driverInvoker));
-        conductorInvoker = aeron.conductorAgentInvoker();
-        final String responseChannel = "aeron:udp?endpoint=127.0.0.1:" + LoopbackPorts.freeUdpPorts(1)[0] + "|term-length=256k";
-        responses = aeron.addSubscription(responseChannel, RESPONSE_STREAM_ID);
-        publications = new ExclusivePublication[endpoints.size()];
-        excluded = new boolean[endpoints.size()];
-        connected = new boolean[endpoints.size()];
-        for (int t = 0; t < publications.length; t++)
+        final String responseChannel;
+        try
         {
-            publications[t] = aeron.addExclusivePublication("aeron:udp?endpoint=" + endpoints.get(t) + TERM, streamId);
+            driverInvoker = driver.agentInvoker();
+            aeron = Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(driver.aeronDirectoryName())
+                .useConductorAgentInvoker(true)
+                .driverAgentInvoker(driverInvoker));
+            conductorInvoker = aeron.conductorAgentInvoker();
+            responseChannel = "aeron:udp?endpoint=127.0.0.1:" + LoopbackPorts.freeUdpPorts(1)[0] + "|term-length=256k";
+            responses = aeron.addSubscription(responseChannel, RESPONSE_STREAM_ID);
+            publications = new ExclusivePublication[endpoints.size()];
+            excluded = new boolean[endpoints.size()];
+            connected = new boolean[endpoints.size()];
+            for (int t = 0; t < publications.length; t++)
+            {
+                publications[t] = aeron.addExclusivePublication("aeron:udp?endpoint=" + endpoints.get(t) + TERM, streamId);
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            CloseHelper.quietClose(driver); // the client, if any, goes with its driver's directory
+            throw e;
         }
         connectAll(endpoints, responseChannel);
         loop = new Thread(this::run, "bench-aeron-sender");
