@@ -127,14 +127,19 @@ class ClientIngressTest
         awaitCounter(rpc, "client.malformed", 2);
         awaitCounter(rpc, "client.badChannel", 1);
 
-        // A response channel that is not UDP unicast.
+        // Response channels that are not a unicast IP endpoint: IPC, multicast, a host name (no lookup is made).
         client.connectTo(5, "aeron:ipc");
-        awaitCounter(rpc, "client.badChannel", 2);
+        client.connectTo(5, "aeron:udp?endpoint=239.255.0.9:40999");
+        client.connectTo(5, "aeron:udp?endpoint=localhost:40999");
+        awaitCounter(rpc, "client.badChannel", 4);
 
         // A submit whose raw length runs past the frame, from a connected session: refused, and counted.
         assertEquals(SubmitStatus.CONNECTED, client.connect(6).status);
         client.offerSubmitWithRawLength(7, 1000, new byte[10]);
         awaitCounter(rpc, "client.malformed", 3);
+        // A message far over the largest transaction is not even reassembled.
+        client.submitNoReply(11, new byte[200 * 1024]);
+        awaitCounter(rpc, "client.malformed", 4);
 
         // A second client's session is its own; both still work.
         other = new TestClient(endpoint);
@@ -143,10 +148,11 @@ class ClientIngressTest
         assertEquals(SubmitStatus.ADMITTED, client.submit(10, Hex.decode(TestNodes.transfer(1, 0))).status);
         assertEquals(2, rpc.call("seq_status").get("counters").get("client.sessionsOpened").asLong());
 
-        // A client that goes away closes its session.
+        // A client that goes away closes its session: its publication ends (end of stream), so its image goes.
+        other.publication.close();
+        awaitCounter(rpc, "client.sessionsClosed", 1);
         other.close();
         other = null;
-        awaitCounter(rpc, "client.sessionsClosed", 1);
     }
 
     private static void awaitCounter(final RpcClient rpc, final String name, final long atLeast) throws Exception
@@ -166,7 +172,7 @@ class ClientIngressTest
 
     private static void await(final BooleanSupplier condition, final String what) throws InterruptedException
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean())
         {
             if (System.nanoTime() - deadline > 0)

@@ -51,7 +51,7 @@ final class AeronSender implements TxSender
     private static final long OFFER_BUDGET_NS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final int RESPONSE_STREAM_ID = 1;
     /** A submit not answered in this long is reported failed (and sent again by the pacer), as a lost HTTP reply would be. */
-    private static final long REPLY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+    static final long REPLY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
     /** The submit publications' term: the largest message, a 128 KiB transaction, must fit in a term / 8. */
     private static final String TERM = "|term-length=2m";
 
@@ -80,7 +80,12 @@ final class AeronSender implements TxSender
     private volatile Throwable loopFailure;
     private Replies replies;
     private long timerSeq;
-    /** Loop thread only: each unanswered submit's target, and its send time (to tell a resend from the first send). */
+    private final long replyTimeoutNs;
+    /**
+     * Loop thread only: each unanswered submit's attempt and target ({@code attempt << 8 | target}), and its send time
+     * (to tell a resend from the first send). A reply names the attempt it answers, so a late answer to an attempt
+     * already reported failed is not taken for the next attempt's.
+     */
     private final Int2IntHashMap inflightTarget = new Int2IntHashMap(-1);
     private final Long2LongHashMap inflightSentNs = new Long2LongHashMap(-1);
     /** Unanswered submits in send order, as (send time, index) pairs, for the reply timeout. */
@@ -94,6 +99,12 @@ final class AeronSender implements TxSender
      */
     AeronSender(final List<String> endpoints, final int streamId) throws IOException
     {
+        this(endpoints, streamId, REPLY_TIMEOUT_NS);
+    }
+
+    AeronSender(final List<String> endpoints, final int streamId, final long replyTimeoutNs) throws IOException
+    {
+        this.replyTimeoutNs = replyTimeoutNs;
         driver = MediaDriverLauncher.launch(new MediaDriverLauncher.Context()
             .aeronDirectoryName(MediaDriverLauncher.Context.uniqueDirectoryName("seqnet-bench-client"))
             .profile(MediaDriverLauncher.Profile.INVOKER)
@@ -119,10 +130,18 @@ final class AeronSender implements TxSender
         }
         catch (final RuntimeException e)
         {
-            CloseHelper.quietClose(driver); // the client, if any, goes with its driver's directory
+            close(); // whatever was started (fields not yet set are null)
             throw e;
         }
-        connectAll(endpoints, responseChannel);
+        try
+        {
+            connectAll(endpoints, responseChannel);
+        }
+        catch (final RuntimeException e)
+        {
+            close();
+            throw e;
+        }
         loop = new Thread(this::run, "bench-aeron-sender");
         loop.setDaemon(true);
         loop.start();
@@ -229,9 +248,9 @@ final class AeronSender implements TxSender
             excluded[target] = true;
             final Replies to = replies;
             final org.agrona.collections.IntArrayList lost = new org.agrona.collections.IntArrayList();
-            inflightTarget.forEach((i, t) ->
+            inflightTarget.forEach((i, attemptAndTarget) ->
             {
-                if (t == target)
+                if ((attemptAndTarget & 0xFF) == target)
                 {
                     lost.addInt(i);
                 }
@@ -254,15 +273,16 @@ final class AeronSender implements TxSender
     {
         int work = 0;
         long[] head;
-        while (null != (head = inflightOrder.peekFirst()) && now - head[0] - REPLY_TIMEOUT_NS >= 0)
+        while (null != (head = inflightOrder.peekFirst()) && now - head[0] - replyTimeoutNs >= 0)
         {
             inflightOrder.pollFirst();
             final int i = (int)head[1];
             if (inflightSentNs.get(i) == head[0])
             {
                 inflightSentNs.remove(i);
-                final int target = inflightTarget.remove(i);
-                replies.failed(i, new IOException("no reply from target " + target + " in 5 s"));
+                final int target = inflightTarget.remove(i) & 0xFF;
+                replies.failed(i, new IOException("no reply from target " + target + " in " +
+                    TimeUnit.NANOSECONDS.toMillis(replyTimeoutNs) + " ms"));
                 work++;
             }
         }
@@ -303,7 +323,7 @@ final class AeronSender implements TxSender
         }
         final byte[] raw = load.raw(i);
         submitEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .correlationId(i)
+            .correlationId(correlationId(i, attempt))
             .putRaw(raw, 0, raw.length);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + submitEncoder.encodedLength();
         final ExclusivePublication publication = publications[t];
@@ -328,7 +348,7 @@ final class AeronSender implements TxSender
             return;
         }
         final long now = System.nanoTime();
-        inflightTarget.put(i, t);
+        inflightTarget.put(i, (attempt & 0xFF_FFFF) << 8 | t);
         inflightSentNs.put(i, now);
         inflightOrder.addLast(new long[] {now, i});
     }
@@ -357,20 +377,29 @@ final class AeronSender implements TxSender
             return;
         }
         final Replies to = replies;
-        if (null == to || correlationId < 0 || correlationId > Integer.MAX_VALUE ||
-            inflightTarget.remove((int)correlationId) < 0)
+        final int i = (int)correlationId;
+        final int attempt = (int)(correlationId >>> 32);
+        final int inflight = correlationId < 0 ? -1 : inflightTarget.get(i);
+        if (null == to || inflight < 0 || inflight >>> 8 != (attempt & 0xFF_FFFF))
         {
-            return; // not ours, or already reported failed (timed out, or its member excluded)
+            return; // not ours, or an attempt already reported failed (timed out, or its member excluded)
         }
-        inflightSentNs.remove((int)correlationId);
+        inflightTarget.remove(i);
+        inflightSentNs.remove(i);
         if (status == SubmitStatus.ADMITTED)
         {
-            to.replied((int)correlationId, null);
+            to.replied(i, null);
             return;
         }
         final int reasonLength = Math.min(replyDecoder.reasonLength(), reasonBytes.length);
         replyDecoder.getReason(reasonBytes, 0, reasonLength);
-        to.replied((int)correlationId, new String(reasonBytes, 0, reasonLength, StandardCharsets.US_ASCII));
+        to.replied(i, new String(reasonBytes, 0, reasonLength, StandardCharsets.US_ASCII));
+    }
+
+    /** A submit's correlation id: the attempt in the high 32 bits, the transaction's index in the low. */
+    static long correlationId(final int i, final int attempt)
+    {
+        return (long)attempt << 32 | (i & 0xFFFF_FFFFL);
     }
 
     @Override

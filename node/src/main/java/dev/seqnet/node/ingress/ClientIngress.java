@@ -15,7 +15,6 @@ import io.aeron.Aeron;
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
-import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
@@ -46,13 +45,15 @@ import java.util.concurrent.TimeUnit;
  * per transaction as recovering its sender. An Agrona {@link Agent}: with several members on a few cores it runs
  * in the transport thread's duty cycle, so a submit is read, checked and sequenced without waking another thread.
  * <p>
- * A session is one client publication (one Aeron image): its {@code ClientConnect} names a UDP unicast channel,
- * the member adds an exclusive publication to it without blocking, and answers {@code CONNECTED} once it is
- * connected. The pipeline answers each submit on its sequencer thread, which may be another thread, so answers
- * go through a many-to-one ring that this agent drains into the sessions' publications. Every offer result is
- * handled: a back-pressured reply is retried on the next duty cycle for up to {@link Context#replyLingerNs()},
- * then dropped and counted; bad input (a malformed frame, a submit without a session, an oversized transaction, a
- * channel that is not UDP unicast, a session over the limit) is a counted drop or a refusal, never an exception.
+ * A session is one client publication (one Aeron image): its {@code ClientConnect} names a UDP unicast endpoint
+ * (an IP literal), the member adds an exclusive publication to it without blocking, and answers {@code CONNECTED}
+ * once it is connected; submits before that are dropped. The pipeline answers each submit on its sequencer thread,
+ * which may be another thread, so answers go through a many-to-one ring that this agent drains into the sessions'
+ * publications. Every offer result is handled: a back-pressured reply is dropped and counted (a client that does
+ * not keep up loses its own replies, never holds up another's); bad input (a malformed or over-long frame, a
+ * submit without a session, an oversized transaction, a channel that is not a unicast IP endpoint, a session over
+ * the limit) is a counted drop or a refusal, never an exception. The ingress does not authenticate clients: expose
+ * it only to trusted ones (docs/RPC.md).
  */
 public final class ClientIngress implements Agent, AutoCloseable
 {
@@ -78,7 +79,13 @@ public final class ClientIngress implements Agent, AutoCloseable
     private final NanoClock clock;
     private final ClientIngressCounters counters = new ClientIngressCounters();
     private final Subscription subscription;
-    private final FragmentAssembler assembler = new FragmentAssembler(this::onFragment);
+    /**
+     * Largest client message reassembled: a SubmitTransaction with a 128 KiB transaction, and 1 KiB more so that a
+     * transaction a little over the limit still gets its refusal. Longer messages are dropped as malformed.
+     */
+    static final int MAX_MESSAGE_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH + SubmitTransactionDecoder.BLOCK_LENGTH + 4 +
+        ChainConstants.MAX_TX_SIZE + 1024;
+    private final CappedAssembler assembler;
     private final Int2ObjectHashMap<Session> sessionsByImage = new Int2ObjectHashMap<>();
     private final Session[] slots;
     private final ManyToOneRingBuffer replies;
@@ -108,6 +115,7 @@ public final class ClientIngress implements Agent, AutoCloseable
         this.aeron = Objects.requireNonNull(aeron, "aeron");
         this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
         this.clock = ctx.nanoClock();
+        this.assembler = new CappedAssembler(this::onFragment, MAX_MESSAGE_LENGTH, counters.malformed::incrementAndGet);
         this.slots = new Session[ctx.maxSessions()];
         this.replies = new ManyToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(ctx.replyQueueBytes() + RingBufferDescriptor.TRAILER_LENGTH)));
@@ -163,6 +171,7 @@ public final class ClientIngress implements Agent, AutoCloseable
         Integer gone;
         while (null != (gone = goneImages.poll()))
         {
+            assembler.freeSession(gone.intValue());
             closeSession(sessionsByImage.get(gone.intValue()));
             work++;
         }
@@ -192,7 +201,7 @@ public final class ClientIngress implements Agent, AutoCloseable
         {
             if (null != session)
             {
-                CloseHelper.quietClose(session.publication);
+                closeSession(session);
             }
         }
         if (!aeron.isClosed())
@@ -255,7 +264,13 @@ public final class ClientIngress implements Agent, AutoCloseable
             counters.badChannel.incrementAndGet();
             return;
         }
-        closeSession(sessionsByImage.get(imageSessionId)); // a second connect on one image replaces the first
+        final Session existing = sessionsByImage.get(imageSessionId);
+        if (null != existing && !existing.replied)
+        {
+            counters.connectsIgnored.incrementAndGet(); // one publication at a time per client, however often it asks
+            return;
+        }
+        closeSession(existing); // a connect on an open session replaces it (a client that lost its CONNECTED)
         int slot = -1;
         for (int i = 0; i < slots.length; i++)
         {
@@ -288,23 +303,43 @@ public final class ClientIngress implements Agent, AutoCloseable
     }
 
     /**
-     * The client's response channel with this member's term length (a client does not get to size the member's
-     * buffers), or null unless it is UDP unicast ({@code endpoint} set, no MDC control).
+     * The channel to answer a client on: a fresh URI with only the client's {@code endpoint} and this member's term
+     * length (a client does not get to size the member's buffers or set any other parameter), or null unless the
+     * request is {@code aeron:udp} with an endpoint that is a unicast IP literal. A host name is refused: resolving
+     * it would block the thread that runs the media driver, which on a network member is the consensus thread.
      */
     static String responseChannel(final String requested, final int termLength)
     {
         try
         {
             final ChannelUri uri = ChannelUri.parse(requested);
-            if (!CommonContext.UDP_MEDIA.equals(uri.media()) || null == uri.get(CommonContext.ENDPOINT_PARAM_NAME) ||
-                null != uri.get(CommonContext.MDC_CONTROL_PARAM_NAME) || null != uri.get(CommonContext.MDC_CONTROL_MODE_PARAM_NAME))
+            final String endpoint = uri.get(CommonContext.ENDPOINT_PARAM_NAME);
+            if (!CommonContext.UDP_MEDIA.equals(uri.media()) || null == endpoint)
             {
                 return null;
             }
-            uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(termLength));
-            return uri.toString();
+            final int colon = endpoint.lastIndexOf(':');
+            if (colon <= 0)
+            {
+                return null;
+            }
+            final String host = endpoint.substring(0, colon);
+            final int port = Integer.parseInt(endpoint.substring(colon + 1));
+            final boolean v4 = host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+            final boolean v6 = host.startsWith("[") && host.endsWith("]") && host.matches("\\[[0-9A-Fa-f:.]+\\]");
+            if (port < 1 || port > 65535 || !(v4 || v6))
+            {
+                return null;
+            }
+            // A literal: no name lookup happens here.
+            final java.net.InetAddress address = java.net.InetAddress.getByName(v6 ? host.substring(1, host.length() - 1) : host);
+            if (address.isMulticastAddress() || address.isAnyLocalAddress())
+            {
+                return null;
+            }
+            return "aeron:udp?endpoint=" + endpoint + "|term-length=" + termLength;
         }
-        catch (final RuntimeException e)
+        catch (final RuntimeException | java.net.UnknownHostException e)
         {
             return null;
         }
@@ -313,9 +348,9 @@ public final class ClientIngress implements Agent, AutoCloseable
     private void onSubmit(final DirectBuffer buffer, final int body, final int end, final int imageSessionId)
     {
         final Session session = sessionsByImage.get(imageSessionId);
-        if (null == session)
+        if (null == session || !session.replied)
         {
-            counters.noSession.incrementAndGet();
+            counters.noSession.incrementAndGet(); // no connect yet, or not yet CONNECTED: nowhere to answer
             return;
         }
         final int lengthAt = body + SubmitTransactionDecoder.BLOCK_LENGTH;
@@ -403,37 +438,31 @@ public final class ClientIngress implements Agent, AutoCloseable
             ControlledMessageHandler.Action.CONTINUE : ControlledMessageHandler.Action.ABORT;
     }
 
-    /** @return false to stop draining and retry this reply on the next duty cycle. */
+    /**
+     * Offers one reply. A back-pressured reply is dropped and counted at once: a client that does not keep up with
+     * its replies loses them, rather than holding up every other client's (the queue is shared).
+     *
+     * @return false to stop draining and retry this reply on the next duty cycle (ADMIN_ACTION only).
+     */
     private boolean offerReply(final Session session, final int length)
     {
         final long result = session.publication.offer(replyBuffer, 0, length);
         if (result > 0)
         {
-            session.backPressuredSinceNs = 0;
             counters.replies.incrementAndGet();
             return true;
         }
-        if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
+        if (result == Publication.ADMIN_ACTION)
         {
-            final long now = clock.nanoTime();
-            if (0 == session.backPressuredSinceNs)
-            {
-                session.backPressuredSinceNs = now;
-            }
-            if (now - session.backPressuredSinceNs < ctx.replyLingerNs())
-            {
-                counters.replyRetries.incrementAndGet();
-                return false;
-            }
-            counters.repliesDropped.incrementAndGet(); // a client that stopped reading: do not hold the others' replies
-            return true;
+            counters.replyRetries.incrementAndGet();
+            return false;
         }
         counters.repliesDropped.incrementAndGet();
         if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
         {
             closeSession(session);
         }
-        return true; // NOT_CONNECTED: the client's response subscription is gone; its image going will close the session
+        return true; // BACK_PRESSURED, or NOT_CONNECTED (the client's response subscription is gone; its image going closes the session)
     }
 
     private int connectPending()
@@ -532,7 +561,6 @@ public final class ClientIngress implements Agent, AutoCloseable
         ExclusivePublication publication;
         boolean replied;
         long connectDeadlineNs;
-        long backPressuredSinceNs;
 
         Session(
             final int imageSessionId, final int slot, final int generation, final long connectCorrelationId,
@@ -605,7 +633,6 @@ public final class ClientIngress implements Agent, AutoCloseable
         private int fragmentLimit = 64;
         private int replyLimit = 256;
         private long connectTimeoutNs = TimeUnit.SECONDS.toNanos(5);
-        private long replyLingerNs = TimeUnit.SECONDS.toNanos(1);
         private int responseTermLength = DEFAULT_RESPONSE_TERM_LENGTH;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private AgentInvoker driverInvoker;
@@ -711,18 +738,6 @@ public final class ClientIngress implements Agent, AutoCloseable
         public long connectTimeoutNs()
         {
             return connectTimeoutNs;
-        }
-
-        /** How long a back-pressured reply is retried before it is dropped (counted). */
-        public Context replyLingerNs(final long replyLingerNs)
-        {
-            this.replyLingerNs = replyLingerNs;
-            return this;
-        }
-
-        public long replyLingerNs()
-        {
-            return replyLingerNs;
         }
 
         /** Term length of each session's response publication, a power of two in [64 KiB, 16 MiB]. */

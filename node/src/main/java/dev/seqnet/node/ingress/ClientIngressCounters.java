@@ -12,12 +12,17 @@ public final class ClientIngressCounters
 {
     /** Whole messages read from clients. */
     final AtomicLong frames = new AtomicLong();
-    /** Frames too short, of another schema or version, of an unknown template, or with lengths past their end. */
+    /** Frames too short, over the largest message, of another schema or version, of an unknown template, or with a
+     * transaction length past their end. */
     final AtomicLong malformed = new AtomicLong();
-    /** Connects with a response channel that is not UDP unicast, too long, or that Aeron refused. */
+    /** Connects with a response channel that is not a unicast IP endpoint, too long (or its length past the frame's
+     * end), or that Aeron refused. */
     final AtomicLong badChannel = new AtomicLong();
     /** Connects accepted (a response publication was asked for). */
     final AtomicLong connects = new AtomicLong();
+    /** Connects on a session still waiting for its response publication: ignored, so a client cannot make the
+     * member add publications as fast as it can send. */
+    final AtomicLong connectsIgnored = new AtomicLong();
     /** Sessions whose CONNECTED reply went out. */
     final AtomicLong sessionsOpened = new AtomicLong();
     /** Sessions closed: client gone, replaced, or never reachable. */
@@ -26,15 +31,15 @@ public final class ClientIngressCounters
     final AtomicLong sessionsRefused = new AtomicLong();
     /** Sessions whose response publication did not connect in time. */
     final AtomicLong connectTimeouts = new AtomicLong();
-    /** Submits from a client without a session (no connect first): dropped, there is nowhere to answer. */
+    /** Submits from a client without a session (no connect first, or before CONNECTED): dropped, nowhere to answer. */
     final AtomicLong noSession = new AtomicLong();
     /** Submits read from sessions. */
     final AtomicLong submits = new AtomicLong();
     /** Replies sent. */
     final AtomicLong replies = new AtomicLong();
-    /** Offers of a reply that were back-pressured and retried on a later duty cycle. */
+    /** Offers of a reply that met ADMIN_ACTION and were retried on a later duty cycle. */
     final AtomicLong replyRetries = new AtomicLong();
-    /** Replies not sent: reply queue full, session closed, client not reading for the linger time. */
+    /** Replies not sent: reply queue full, session closed, or the client's publication back-pressured (not reading). */
     final AtomicLong repliesDropped = new AtomicLong();
 
     public long frames()
@@ -95,6 +100,7 @@ public final class ClientIngressCounters
         map.put("client.malformed", malformed.get());
         map.put("client.badChannel", badChannel.get());
         map.put("client.connects", connects.get());
+        map.put("client.connectsIgnored", connectsIgnored.get());
         map.put("client.sessionsOpened", sessionsOpened.get());
         map.put("client.sessionsClosed", sessionsClosed.get());
         map.put("client.sessionsRefused", sessionsRefused.get());
