@@ -192,12 +192,13 @@ final class EmbeddedNetwork implements AutoCloseable
         return configs.get(member);
     }
 
-    /** SIGKILLs the member and waits for it to be gone. */
+    /** SIGKILLs the member, waits for it to be gone, and deletes the media-driver directory it could not. */
     void kill(final int member) throws InterruptedException
     {
         final Process process = members.get(member);
         process.destroyForcibly();
         process.waitFor();
+        MemberProcesses.deleteAeronDirectory(configs.get(member));
     }
 
     long pid(final int member)
@@ -244,6 +245,8 @@ final class EmbeddedNetwork implements AutoCloseable
     {
         dev.seqnet.bench.LocalProcesses.stopAll(members);
         members.clear();
+        // A member stopped by SIGKILL (killed on purpose, or past the 10 s grace) left its driver directory.
+        configs.forEach(MemberProcesses::deleteAeronDirectory);
         keepTraces();
         if (Files.exists(dir))
         {

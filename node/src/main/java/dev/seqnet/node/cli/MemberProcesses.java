@@ -44,4 +44,26 @@ public final class MemberProcesses
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     }
+
+    /**
+     * Deletes the media-driver directory of the member {@code config} describes, once its process is gone. A member
+     * deletes it itself on start and on close; one that was SIGKILLed cannot, and its log buffers (hundreds of MB,
+     * in {@code /dev/shm} by default) would stay until the next start on the same data directory, which a bench's
+     * temporary network never has.
+     */
+    public static void deleteAeronDirectory(final Path config)
+    {
+        try
+        {
+            final java.io.File dir = dev.seqnet.node.config.NodeConfig.load(config).aeronDirectory().toFile();
+            if (dir.exists())
+            {
+                org.agrona.IoUtil.delete(dir, true);
+            }
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            System.err.println("could not delete the media driver directory of " + config + ": " + e);
+        }
+    }
 }

@@ -209,8 +209,12 @@ class BenchCommandTest
     @Timeout(180)
     void killingTheLeaderReportsTheGapAndTheOthersKeepFinalizing() throws Exception
     {
+        final java.util.Set<String> driverDirsBefore = driverDirectories();
         final int exit = bench("--nodes", "4", "--rate", "40", "--duration", "4", "--warmup", "2", "--accounts", "20",
             "--kill-leader-at", "1", "--out", dir.resolve("kill").toString());
+        final java.util.Set<String> left = driverDirectories();
+        left.removeAll(driverDirsBefore);
+        assertEquals(java.util.Set.of(), left, "the SIGKILLed member's media-driver directory (in /dev/shm) is deleted for it");
         assertEquals(0, exit, () -> "stdout:\n" + out + "\nstderr:\n" + err);
         final List<String> lines = out.toString().lines().toList();
         final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
@@ -265,6 +269,21 @@ class BenchCommandTest
             summary.get("lost").asLong(), "every measured transaction is accounted for");
         assertTrue(summary.get("finalized").asLong() >= sent * 8 / 10,
             "sends meant for the victim go to the others after the kill: " + summary);
+    }
+
+    /** The members' media-driver directories now in /dev/shm (the default transport.aeron_dir_base). */
+    private static java.util.Set<String> driverDirectories() throws java.io.IOException
+    {
+        final Path shm = Path.of("/dev/shm");
+        if (!java.nio.file.Files.isDirectory(shm))
+        {
+            return new java.util.HashSet<>();
+        }
+        try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(shm))
+        {
+            return list.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("seqnet-aeron-"))
+                .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+        }
     }
 
     @Test
