@@ -45,4 +45,13 @@ public enum TxRejection
     {
         return message;
     }
+
+    /**
+     * The text returned to the client for this refusal with {@code detail} (the decoder's or pool's words): the
+     * message, then the detail after a colon when it adds anything.
+     */
+    public String message(final String detail)
+    {
+        return null == detail || detail.equals(message) ? message : message + ": " + detail;
+    }
 }

@@ -162,7 +162,7 @@ final class AeronSender implements TxSender
                 throw new IOException("binary ingress: no CONNECTED from " + unconnected(endpoints) + " within 10 s " +
                     "(is client_ingress.channel set on the members?)");
             }
-            int work = driverInvoker.invoke() + conductorInvoker.invoke();
+            int work = invokeAeron();
             for (int t = 0; t < publications.length; t++)
             {
                 if (!sent[t] && publications[t].isConnected())
@@ -186,6 +186,12 @@ final class AeronSender implements TxSender
         idle.reset();
     }
 
+    /** One duty cycle of this sender's media driver and Aeron client conductor, which no other thread runs. */
+    private int invokeAeron()
+    {
+        return driverInvoker.invoke() + conductorInvoker.invoke();
+    }
+
     private String unconnected(final List<String> endpoints)
     {
         final StringBuilder sb = new StringBuilder();
@@ -206,7 +212,7 @@ final class AeronSender implements TxSender
         {
             while (running)
             {
-                int work = driverInvoker.invoke() + conductorInvoker.invoke();
+                int work = invokeAeron();
                 work += responses.poll(assembler, 256);
                 Runnable task;
                 while (null != (task = tasks.poll()))
@@ -335,8 +341,7 @@ final class AeronSender implements TxSender
             while ((result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION) &&
                 System.nanoTime() - deadline < 0)
             {
-                driverInvoker.invoke();
-                conductorInvoker.invoke();
+                invokeAeron();
                 result = publication.offer(sendBuffer, 0, length);
             }
         }

@@ -67,7 +67,7 @@ public final class BenchCommand implements Callable<Integer>
         description = "With --rpc and --ingress aeron: each member's client_ingress endpoint, in the order of the --rpc URLs.")
     List<String> ingressEndpoints = new ArrayList<>();
 
-    @Option(names = "--ingress-stream", paramLabel = "ID", defaultValue = "3001",
+    @Option(names = "--ingress-stream", paramLabel = "ID", defaultValue = "" + dev.seqnet.node.ingress.ClientIngress.Context.DEFAULT_STREAM_ID,
         description = "With --ingress aeron: the members' client_ingress.stream_id (default ${DEFAULT-VALUE}).")
     int ingressStream;
 

@@ -225,9 +225,9 @@ public final class NodeConfig
         /** Where clients publish, e.g. {@code aeron:udp?endpoint=127.0.0.1:40700}; null (default) turns it off. */
         public String channel;
         /** Stream id clients publish on. */
-        public int streamId = 3001;
+        public int streamId = dev.seqnet.node.ingress.ClientIngress.Context.DEFAULT_STREAM_ID;
         /** Most client sessions at once; a connect over it is refused and counted. */
-        public int maxSessions = 64;
+        public int maxSessions = dev.seqnet.node.ingress.ClientIngress.Context.DEFAULT_MAX_SESSIONS;
     }
 
     /** Smallest transport term: a 2 MiB TxBatch/Proposal-carrying publication needs term / 8 ≥ 256 KiB (§3.6). */

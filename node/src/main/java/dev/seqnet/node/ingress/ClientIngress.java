@@ -72,6 +72,13 @@ public final class ClientIngress implements Agent, AutoCloseable
     /** Longest response channel accepted. */
     public static final int MAX_CHANNEL_LENGTH = 256;
     private static final byte[] NO_HASH = new byte[32];
+    private static final UnsafeBuffer NO_BYTES = new UnsafeBuffer(NO_HASH);
+    /**
+     * Largest client message reassembled: a SubmitTransaction with a 128 KiB transaction, and 1 KiB more so that a
+     * transaction a little over the limit still gets its refusal. Longer messages are dropped as malformed.
+     */
+    static final int MAX_MESSAGE_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH + SubmitTransactionDecoder.BLOCK_LENGTH + 4 +
+        ChainConstants.MAX_TX_SIZE + 1024;
 
     private final Context ctx;
     private final Aeron aeron;
@@ -79,12 +86,6 @@ public final class ClientIngress implements Agent, AutoCloseable
     private final NanoClock clock;
     private final ClientIngressCounters counters = new ClientIngressCounters();
     private final Subscription subscription;
-    /**
-     * Largest client message reassembled: a SubmitTransaction with a 128 KiB transaction, and 1 KiB more so that a
-     * transaction a little over the limit still gets its refusal. Longer messages are dropped as malformed.
-     */
-    static final int MAX_MESSAGE_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH + SubmitTransactionDecoder.BLOCK_LENGTH + 4 +
-        ChainConstants.MAX_TX_SIZE + 1024;
     private final CappedAssembler assembler;
     private final Int2ObjectHashMap<Session> sessionsByImage = new Int2ObjectHashMap<>();
     private final Session[] slots;
@@ -92,7 +93,6 @@ public final class ClientIngress implements Agent, AutoCloseable
     private final ManyToOneConcurrentLinkedQueue<Integer> goneImages = new ManyToOneConcurrentLinkedQueue<>();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final ClientConnectDecoder connectDecoder = new ClientConnectDecoder();
-    private final SubmitTransactionDecoder submitDecoder = new SubmitTransactionDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final SubmitReplyEncoder replyEncoder = new SubmitReplyEncoder();
     private final UnsafeBuffer replyBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(
@@ -126,17 +126,6 @@ public final class ClientIngress implements Agent, AutoCloseable
     public ClientIngressCounters counters()
     {
         return counters;
-    }
-
-    public Context context()
-    {
-        return ctx;
-    }
-
-    /** Open sessions, connected or not yet. */
-    public int sessions()
-    {
-        return sessionsByImage.size();
     }
 
     /** Sets this thread's timer slack when the context asks (its own thread, in a one-member node). */
@@ -285,7 +274,7 @@ public final class ClientIngress implements Agent, AutoCloseable
             counters.sessionsRefused.incrementAndGet();
             return;
         }
-        final Session session = new Session(imageSessionId, slot, ++generations, correlationId, channel, streamId);
+        final Session session = new Session(imageSessionId, slot, ++generations, correlationId);
         try
         {
             session.registrationId = aeron.asyncAddExclusivePublication(channel, streamId);
@@ -427,15 +416,29 @@ public final class ClientIngress implements Agent, AutoCloseable
             counters.repliesDropped.incrementAndGet(); // the session closed meanwhile
             return ControlledMessageHandler.Action.CONTINUE;
         }
-        final int reasonLength = buffer.getInt(index + REASON_LENGTH_OFFSET);
-        replyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
-            .correlationId(buffer.getLong(index + CORRELATION_OFFSET))
-            .status(SubmitStatus.get(buffer.getByte(index + STATUS_OFFSET)))
-            .putTxHash(buffer, index + HASH_OFFSET, 32)
-            .putReason(buffer, index + REASON_OFFSET, reasonLength);
-        final int replyLength = MessageHeaderEncoder.ENCODED_LENGTH + replyEncoder.encodedLength();
+        final int replyLength = encodeReply(buffer.getLong(index + CORRELATION_OFFSET),
+            SubmitStatus.get(buffer.getByte(index + STATUS_OFFSET)), buffer, index + HASH_OFFSET,
+            index + REASON_OFFSET, buffer.getInt(index + REASON_LENGTH_OFFSET));
         return offerReply(session, replyLength) ?
             ControlledMessageHandler.Action.CONTINUE : ControlledMessageHandler.Action.ABORT;
+    }
+
+    /**
+     * Encodes a {@code SubmitReply} into {@link #replyBuffer}: the hash's 32 bytes at {@code hashAt} and the reason's
+     * {@code reasonLength} bytes at {@code reasonAt}, both in {@code source}.
+     *
+     * @return the encoded length, header included.
+     */
+    private int encodeReply(
+        final long correlationId, final SubmitStatus status, final DirectBuffer source, final int hashAt,
+        final int reasonAt, final int reasonLength)
+    {
+        replyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .status(status)
+            .putTxHash(source, hashAt, 32)
+            .putReason(source, reasonAt, reasonLength);
+        return MessageHeaderEncoder.ENCODED_LENGTH + replyEncoder.encodedLength();
     }
 
     /**
@@ -491,13 +494,8 @@ public final class ClientIngress implements Agent, AutoCloseable
             }
             if (null != session.publication && session.publication.isConnected())
             {
-                replyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
-                    .correlationId(session.connectCorrelationId)
-                    .status(SubmitStatus.CONNECTED)
-                    .putTxHash(NO_HASH, 0, 32)
-                    .putReason(NO_HASH, 0, 0);
                 final long result = session.publication.offer(
-                    replyBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + replyEncoder.encodedLength());
+                    replyBuffer, 0, encodeReply(session.connectCorrelationId, SubmitStatus.CONNECTED, NO_BYTES, 0, 0, 0));
                 if (result > 0)
                 {
                     session.replied = true;
@@ -555,29 +553,17 @@ public final class ClientIngress implements Agent, AutoCloseable
         final int slot;
         final int generation;
         final long connectCorrelationId;
-        final String channel;
-        final int streamId;
         long registrationId = Aeron.NULL_VALUE;
         ExclusivePublication publication;
         boolean replied;
         long connectDeadlineNs;
 
-        Session(
-            final int imageSessionId, final int slot, final int generation, final long connectCorrelationId,
-            final String channel, final int streamId)
+        Session(final int imageSessionId, final int slot, final int generation, final long connectCorrelationId)
         {
             this.imageSessionId = imageSessionId;
             this.slot = slot;
             this.generation = generation;
             this.connectCorrelationId = connectCorrelationId;
-            this.channel = channel;
-            this.streamId = streamId;
-        }
-
-        @Override
-        public String toString()
-        {
-            return "session " + imageSessionId + " -> " + channel + " stream " + streamId;
         }
     }
 
@@ -606,10 +592,9 @@ public final class ClientIngress implements Agent, AutoCloseable
         @Override
         public void onRejected(final TxRejection reason, final String detail)
         {
-            final String message = null == detail || detail.equals(reason.message()) ?
-                reason.message() : reason.message() + ": " + detail;
             ingress.enqueue(slot, generation, correlationId,
-                reason == TxRejection.OVERLOADED ? SubmitStatus.OVERLOADED : SubmitStatus.REJECTED, NO_HASH, message);
+                reason == TxRejection.OVERLOADED ? SubmitStatus.OVERLOADED : SubmitStatus.REJECTED, NO_HASH,
+                reason.message(detail));
         }
     }
 

@@ -42,56 +42,6 @@ public final class ClientIngressCounters
     /** Replies not sent: reply queue full, session closed, or the client's publication back-pressured (not reading). */
     final AtomicLong repliesDropped = new AtomicLong();
 
-    public long frames()
-    {
-        return frames.get();
-    }
-
-    public long malformed()
-    {
-        return malformed.get();
-    }
-
-    public long badChannel()
-    {
-        return badChannel.get();
-    }
-
-    public long noSession()
-    {
-        return noSession.get();
-    }
-
-    public long submits()
-    {
-        return submits.get();
-    }
-
-    public long replies()
-    {
-        return replies.get();
-    }
-
-    public long repliesDropped()
-    {
-        return repliesDropped.get();
-    }
-
-    public long sessionsOpened()
-    {
-        return sessionsOpened.get();
-    }
-
-    public long sessionsClosed()
-    {
-        return sessionsClosed.get();
-    }
-
-    public long sessionsRefused()
-    {
-        return sessionsRefused.get();
-    }
-
     /** Every counter by its {@code seq_status} name. */
     public Map<String, Long> toMap()
     {

@@ -230,8 +230,7 @@ public final class RpcMethods
             @Override
             public void onRejected(final TxRejection reason, final String detail)
             {
-                final String message = detail == null || detail.equals(reason.message()) ?
-                    reason.message() : reason.message() + ": " + detail;
+                final String message = reason.message(detail);
                 result.completeExceptionally(new RpcException(
                     reason == TxRejection.OVERLOADED ? RpcException.OVERLOADED : RpcException.TX_REJECTED, message));
             }
