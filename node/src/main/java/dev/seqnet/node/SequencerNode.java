@@ -164,7 +164,7 @@ public final class SequencerNode implements AutoCloseable
         if (config.clientIngress.channel != null)
         {
             clientIngress = startClientIngress();
-            methods.clientIngress(clientIngress.counters());
+            methods.statusCounters(clientIngress.counters()::toMap);
         }
         if (network != null)
         {
@@ -198,8 +198,9 @@ public final class SequencerNode implements AutoCloseable
             {
                 agents.add(pipeline.sequencerInvoker());
             }
-            final org.agrona.concurrent.Agent agent = agents.size() == 1 ? transportAgent :
-                new org.agrona.concurrent.CompositeAgent(agents);
+            final dev.seqnet.node.network.DutyCycleTimer agent = new dev.seqnet.node.network.DutyCycleTimer(
+                agents.size() == 1 ? transportAgent : new org.agrona.concurrent.CompositeAgent(agents));
+            methods.statusCounters(agent::toMap);
             transportRunner = new org.agrona.concurrent.AgentRunner(transportIdleStrategy(),
                 e -> LOG.log(System.Logger.Level.ERROR, "transport agent", e), null, agent);
             org.agrona.concurrent.AgentRunner.startOnThread(transportRunner);

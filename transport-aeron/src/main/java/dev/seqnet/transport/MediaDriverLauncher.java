@@ -26,6 +26,9 @@ import org.agrona.concurrent.NoOpIdleStrategy;
  */
 public final class MediaDriverLauncher implements AutoCloseable
 {
+    private static final System.Logger LOG = System.getLogger(MediaDriverLauncher.class.getName());
+    /** A driver directory without a ready CnC file is taken for a dead start only after this long. */
+    private static final long STALE_NO_CNC_GRACE_MS = 60_000;
     private final Context ctx;
     private final MediaDriver driver;
     private boolean closed;
@@ -46,6 +49,12 @@ public final class MediaDriverLauncher implements AutoCloseable
     public static MediaDriverLauncher launch(final Context ctx)
     {
         ctx.conclude();
+        if (ctx.sweepStaleDirectories())
+        {
+            final java.nio.file.Path dir = Paths.get(ctx.aeronDirectoryName()).toAbsolutePath();
+            StaleDriverDirectories.sweep(dir.getParent(), dir, io.aeron.CommonContext.DEFAULT_DRIVER_TIMEOUT_MS,
+                STALE_NO_CNC_GRACE_MS, m -> LOG.log(System.Logger.Level.INFO, m));
+        }
         return new MediaDriverLauncher(ctx);
     }
 
@@ -195,6 +204,7 @@ public final class MediaDriverLauncher implements AutoCloseable
         private long statusMessageTimeoutNs = DEFAULT_STATUS_MESSAGE_TIMEOUT_NS;
         private long idleMaxParkNs = DEFAULT_IDLE_MAX_PARK_NS;
         private Consumer<MediaDriver.Context> customizer;
+        private boolean sweepStaleDirectories = true;
         private boolean concluded;
 
         /**
@@ -470,6 +480,21 @@ public final class MediaDriverLauncher implements AutoCloseable
         public Consumer<MediaDriver.Context> customizer()
         {
             return customizer;
+        }
+
+        /**
+         * Whether {@link #launch} first deletes the directories that dead drivers left next to this one's
+         * ({@link StaleDriverDirectories}); default true.
+         */
+        public Context sweepStaleDirectories(final boolean sweepStaleDirectories)
+        {
+            this.sweepStaleDirectories = sweepStaleDirectories;
+            return this;
+        }
+
+        public boolean sweepStaleDirectories()
+        {
+            return sweepStaleDirectories;
         }
 
         public String toString()

@@ -45,7 +45,8 @@ public final class RpcMethods
     private final TxDecoder decoder;
     private final Subscriptions subscriptions;
     private final ConsensusView consensus;
-    private volatile dev.seqnet.node.ingress.ClientIngressCounters clientIngress;
+    private final java.util.List<java.util.function.Supplier<java.util.Map<String, Long>>> statusCounters =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RpcMethods(
         final Genesis genesis, final ChainView view, final ConsensusView consensus, final IngressPipeline ingress,
@@ -59,10 +60,13 @@ public final class RpcMethods
         this.subscriptions = subscriptions;
     }
 
-    /** The binary client ingress's counters, reported by {@code seq_status} as {@code client.*}; set once at start. */
-    public RpcMethods clientIngress(final dev.seqnet.node.ingress.ClientIngressCounters counters)
+    /**
+     * Adds counters that {@code seq_status} reports next to the consensus's, such as the binary client ingress's
+     * ({@code client.*}) or the transport thread's duty cycles ({@code transport.cycle*}).
+     */
+    public RpcMethods statusCounters(final java.util.function.Supplier<java.util.Map<String, Long>> counters)
     {
-        this.clientIngress = counters;
+        statusCounters.add(counters);
         return this;
     }
 
@@ -158,12 +162,11 @@ public final class RpcMethods
             case "seq_status":
             {
                 final com.fasterxml.jackson.databind.node.ObjectNode status = ConsensusJson.status(consensus);
-                final dev.seqnet.node.ingress.ClientIngressCounters client = clientIngress;
-                if (client != null)
+                if (!statusCounters.isEmpty())
                 {
                     final com.fasterxml.jackson.databind.node.ObjectNode counters =
                         (com.fasterxml.jackson.databind.node.ObjectNode)status.get("counters");
-                    client.toMap().forEach(counters::put);
+                    statusCounters.forEach(c -> c.get().forEach(counters::put));
                 }
                 return status;
             }

@@ -88,7 +88,8 @@ class SyncFromJournalTest
         // seq_status shows how it got there: everything below the height at which it joined came by block sync.
         final JsonNode host = clients[3].call("seq_status").get("counters");
         for (final String name : List.of("host.sync.requests", "host.sync.blocks", "host.sync.active", "host.deliver.waiting",
-            "host.deliver.stalls", "host.blockRequests", "host.txRequests", "host.verify.unavailable"))
+            "host.deliver.stalls", "host.blockRequests", "host.txRequests", "host.verify.unavailable",
+            "transport.cycles", "transport.cycleP99Us", "transport.cycleMaxEverUs"))
         {
             assertTrue(host.has(name), name + " in " + host);
         }
