@@ -12,6 +12,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,7 +69,9 @@ public final class StaleDriverDirectories
         {
             for (final Path dir : dirs)
             {
-                if (!Files.isDirectory(dir) || (null != keep && dir.toAbsolutePath().equals(keep.toAbsolutePath())))
+                // Never through a symbolic link: a recursive delete would empty whatever it points to.
+                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) ||
+                    (null != keep && dir.toAbsolutePath().equals(keep.toAbsolutePath())))
                 {
                     continue;
                 }

@@ -68,9 +68,16 @@ class StaleDriverDirectoriesTest
         assertTrue(StaleDriverDirectories.sweep(base, keep, DRIVER_TIMEOUT_MS, 60_000, log::add).isEmpty());
         assertNull(StaleDriverDirectories.staleReason(starting, System.currentTimeMillis(), DRIVER_TIMEOUT_MS, 60_000));
 
+        // A link named like ours to an old directory elsewhere: neither it nor what it points to is touched.
+        final Path elsewhere = Files.createDirectories(base.resolve("elsewhere"));
+        Files.write(elsewhere.resolve("precious"), new byte[] {1});
+        Files.setLastModifiedTime(elsewhere, old);
+        final Path link = Files.createSymbolicLink(base.resolve(StaleDriverDirectories.PREFIX + "link"), elsewhere);
+
         Files.setLastModifiedTime(starting, old);
         assertEquals(List.of(starting), StaleDriverDirectories.sweep(base, keep, DRIVER_TIMEOUT_MS, 60_000, log::add));
         assertTrue(Files.exists(notOurs) && Files.exists(keep), "only stale " + StaleDriverDirectories.PREFIX + "* directories go");
+        assertTrue(Files.exists(link) && Files.exists(elsewhere.resolve("precious")), "links are not followed");
         assertTrue(log.get(0).contains("no ready CnC file"), log.toString());
     }
 

@@ -31,7 +31,7 @@ public final class DutyCycleTimer implements Agent
     private volatile long p90Us;
     private volatile long p99Us;
     private volatile long maxUs;
-    private volatile long windowLifetimeMaxUs;
+    private volatile long maxEverUs;
 
     /** @param delegate the agent whose busy duty cycles are timed. */
     public DutyCycleTimer(final Agent delegate)
@@ -81,7 +81,7 @@ public final class DutyCycleTimer implements Agent
         p90Us = h.getValueAtPercentile(90);
         p99Us = h.getValueAtPercentile(99);
         maxUs = h.getMaxValue();
-        windowLifetimeMaxUs = lifetimeMaxUs;
+        maxEverUs = lifetimeMaxUs;
         cycles = h.getTotalCount();
     }
 
@@ -100,6 +100,7 @@ public final class DutyCycleTimer implements Agent
     /**
      * The last complete window's busy cycles ({@code transport.cycles}), their p50, p90, p99 and longest in µs, and
      * the longest of every completed window since start ({@code transport.cycleMaxEverUs}); zeros before the first.
+     * The fields are read one by one: a read that races the end of a window may mix two windows' figures.
      */
     public Map<String, Long> toMap()
     {
@@ -109,7 +110,7 @@ public final class DutyCycleTimer implements Agent
         map.put("transport.cycleP90Us", p90Us);
         map.put("transport.cycleP99Us", p99Us);
         map.put("transport.cycleMaxUs", maxUs);
-        map.put("transport.cycleMaxEverUs", windowLifetimeMaxUs);
+        map.put("transport.cycleMaxEverUs", maxEverUs);
         return map;
     }
 }
