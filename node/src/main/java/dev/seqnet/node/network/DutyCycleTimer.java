@@ -25,6 +25,8 @@ public final class DutyCycleTimer implements Agent
     private Histogram current = new Histogram(HIGHEST_US, 2);
     private Histogram previous = new Histogram(HIGHEST_US, 2);
     private long windowStartNs;
+    private long previousStartNs;
+    private int previousWork;
     private long lifetimeMaxUs;
     private volatile long cycles;
     private volatile long p50Us;
@@ -52,21 +54,25 @@ public final class DutyCycleTimer implements Agent
         windowStartNs = System.nanoTime();
     }
 
+    /**
+     * One clock read per cycle: a cycle that did work is timed at the start of the next one. The runner's idle
+     * strategy returns at once after a busy cycle, so nothing but the thread being descheduled lies in between.
+     */
     @Override
     public int doWork() throws Exception
     {
-        final long startNs = System.nanoTime();
-        final int work = delegate.doWork();
-        final long endNs = System.nanoTime();
-        if (work > 0)
+        final long nowNs = System.nanoTime();
+        if (previousWork > 0)
         {
-            current.recordValue(Math.min(HIGHEST_US, Math.max(0, (endNs - startNs) / 1000)));
+            current.recordValue(Math.min(HIGHEST_US, Math.max(0, (nowNs - previousStartNs) / 1000)));
         }
-        if (endNs - windowStartNs >= windowNs)
+        if (nowNs - windowStartNs >= windowNs)
         {
-            closeWindow(endNs);
+            closeWindow(nowNs);
         }
-        return work;
+        previousStartNs = nowNs;
+        previousWork = delegate.doWork();
+        return previousWork;
     }
 
     private void closeWindow(final long nowNs)
