@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.LogBufferDescriptor;
@@ -77,6 +78,19 @@ public final class MediaDriverLauncher implements AutoCloseable
     public AgentInvoker agentInvoker()
     {
         return driver.sharedAgentInvoker();
+    }
+
+    /**
+     * Connects an Aeron client to this driver whose conductor, like the driver with {@link Profile#INVOKER}, has no
+     * thread: one thread invokes {@link #agentInvoker()} and the client's {@code conductorAgentInvoker()} in its duty
+     * cycle. The caller closes the client before the driver.
+     */
+    public Aeron connectInvokedClient()
+    {
+        return Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(aeronDirectoryName())
+            .useConductorAgentInvoker(true)
+            .driverAgentInvoker(agentInvoker()));
     }
 
     /** The concluded configuration. */

@@ -113,10 +113,7 @@ final class AeronSender implements TxSender
         try
         {
             driverInvoker = driver.agentInvoker();
-            aeron = Aeron.connect(new Aeron.Context()
-                .aeronDirectoryName(driver.aeronDirectoryName())
-                .useConductorAgentInvoker(true)
-                .driverAgentInvoker(driverInvoker));
+            aeron = driver.connectInvokedClient();
             conductorInvoker = aeron.conductorAgentInvoker();
             responseChannel = "aeron:udp?endpoint=127.0.0.1:" + LoopbackPorts.freeUdpPorts(1)[0] + "|term-length=256k";
             responses = aeron.addSubscription(responseChannel, RESPONSE_STREAM_ID);

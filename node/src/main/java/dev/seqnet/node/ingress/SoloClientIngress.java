@@ -41,10 +41,7 @@ public final class SoloClientIngress implements AutoCloseable
                 .aeronDirectoryName(aeronDirectoryName)
                 .profile(MediaDriverLauncher.Profile.INVOKER)
                 .termBufferLength(termLength));
-            aeron = Aeron.connect(new Aeron.Context()
-                .aeronDirectoryName(aeronDirectoryName)
-                .useConductorAgentInvoker(true)
-                .driverAgentInvoker(driver.agentInvoker()));
+            aeron = driver.connectInvokedClient();
             final ClientIngress ingress = new ClientIngress(
                 ctx.driverInvoker(driver.agentInvoker()).conductorInvoker(aeron.conductorAgentInvoker()), aeron, pipeline);
             return new SoloClientIngress(driver, aeron, ingress);

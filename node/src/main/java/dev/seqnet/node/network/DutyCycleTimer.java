@@ -27,7 +27,6 @@ public final class DutyCycleTimer implements Agent
     private long windowStartNs;
     private long previousStartNs;
     private int previousWork;
-    private long lifetimeMaxUs;
     private volatile long cycles;
     private volatile long p50Us;
     private volatile long p90Us;
@@ -82,12 +81,11 @@ public final class DutyCycleTimer implements Agent
         previous = h;
         current.reset();
         windowStartNs = nowNs;
-        lifetimeMaxUs = Math.max(lifetimeMaxUs, h.getMaxValue());
         p50Us = h.getValueAtPercentile(50);
         p90Us = h.getValueAtPercentile(90);
         p99Us = h.getValueAtPercentile(99);
         maxUs = h.getMaxValue();
-        maxEverUs = lifetimeMaxUs;
+        maxEverUs = Math.max(maxEverUs, maxUs); // one writer: this thread
         cycles = h.getTotalCount();
     }
 
