@@ -22,7 +22,7 @@ public final class SequencerKey
     /** Length of a compact r‖s signature. */
     public static final int SIGNATURE_LENGTH = 64;
 
-    private static final Secp256k1 SECP256K1 = Secp256k1.get();
+    private static final Secp256k1 SECP256K1 = Secp256k1Library.get();
 
     private final byte[] privateKey;
     private final byte[] publicKey;

@@ -17,7 +17,7 @@ public final class Signatures
     /** Length of an uncompressed key: 0x04 ‖ x ‖ y. */
     public static final int UNCOMPRESSED_KEY_LENGTH = 65;
 
-    private static final Secp256k1 SECP256K1 = Secp256k1.get();
+    private static final Secp256k1 SECP256K1 = Secp256k1Library.get();
 
     private Signatures()
     {

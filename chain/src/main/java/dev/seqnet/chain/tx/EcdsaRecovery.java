@@ -3,6 +3,7 @@ package dev.seqnet.chain.tx;
 import dev.seqnet.chain.Address;
 import dev.seqnet.chain.Hex;
 import dev.seqnet.chain.crypto.Keccak256;
+import dev.seqnet.chain.crypto.Secp256k1Library;
 import fr.acinq.secp256k1.Secp256k1;
 
 import java.util.Arrays;
@@ -14,7 +15,7 @@ import java.util.Arrays;
  */
 final class EcdsaRecovery
 {
-    static final Secp256k1 SECP256K1 = Secp256k1.get();
+    static final Secp256k1 SECP256K1 = Secp256k1Library.get();
 
     /** The curve order n, big-endian. */
     private static final byte[] N = Hex.decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");

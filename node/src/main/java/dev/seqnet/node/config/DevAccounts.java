@@ -2,6 +2,7 @@ package dev.seqnet.node.config;
 
 import dev.seqnet.chain.Address;
 import dev.seqnet.chain.tx.TxSigner;
+import dev.seqnet.chain.crypto.Secp256k1Library;
 import fr.acinq.secp256k1.Secp256k1;
 
 import javax.crypto.Mac;
@@ -53,7 +54,7 @@ public final class DevAccounts
             byte[] i = hmacSha512("Bitcoin seed".getBytes(StandardCharsets.US_ASCII), seed);
             byte[] key = Arrays.copyOfRange(i, 0, 32);
             byte[] chainCode = Arrays.copyOfRange(i, 32, 64);
-            final Secp256k1 secp = Secp256k1.get();
+            final Secp256k1 secp = Secp256k1Library.get();
             for (final int index : path)
             {
                 final ByteBuffer data = ByteBuffer.allocate(37);
