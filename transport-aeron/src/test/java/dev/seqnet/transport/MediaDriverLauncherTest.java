@@ -62,6 +62,29 @@ class MediaDriverLauncherTest
         assertEquals(200_000L, driverCtx.nakMulticastMaxBackoffNs(), "200 us instead of Aeron's 10 ms");
         assertEquals(1_000_000L, driverCtx.retransmitUnicastLingerNs(), "1 ms instead of Aeron's 10 ms");
         assertEquals(64 * 1024, driverCtx.publicationTermBufferLength());
+        assertTrue(driverCtx.asyncExecutorIdleStrategy().toString().contains("sleepPeriodNs=10000000"),
+            "the async executor sleeps 10 ms, not Aeron's 1 ms: " + driverCtx.asyncExecutorIdleStrategy());
+    }
+
+    @Test
+    void aUdpStreamConnectsThroughAnAsyncExecutorThatSleepsLong()
+    {
+        // The executor parses the channels of new publications and subscriptions: a long sleep delays, never loses them.
+        first = MediaDriverLauncher.launch(new MediaDriverLauncher.Context().name("async").termBufferLength(64 * 1024)
+            .asyncExecutorSleepNs(50_000_000L));
+        final int port = LoopbackPorts.freeUdpPorts(1)[0];
+        try (io.aeron.Aeron aeron = io.aeron.Aeron.connect(new io.aeron.Aeron.Context()
+                .aeronDirectoryName(first.aeronDirectoryName()));
+            io.aeron.Subscription sub = aeron.addSubscription("aeron:udp?endpoint=127.0.0.1:" + port, 7);
+            io.aeron.Publication pub = aeron.addPublication("aeron:udp?endpoint=127.0.0.1:" + port, 7))
+        {
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!(pub.isConnected() && sub.isConnected()) && System.nanoTime() < deadline)
+            {
+                Thread.onSpinWait();
+            }
+            assertTrue(pub.isConnected() && sub.isConnected(), "connected");
+        }
     }
 
     @Test
@@ -73,5 +96,7 @@ class MediaDriverLauncherTest
             () -> new MediaDriverLauncher.Context().mtuLength(64 * 1024).initialWindowLength(32 * 1024).conclude());
         assertThrows(IllegalStateException.class,
             () -> new MediaDriverLauncher.Context().initialWindowLength(4 << 20).socketBufferLength(1 << 20).conclude());
+        assertThrows(IllegalStateException.class,
+            () -> new MediaDriverLauncher.Context().asyncExecutorSleepNs(0).conclude());
     }
 }
