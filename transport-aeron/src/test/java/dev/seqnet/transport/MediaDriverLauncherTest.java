@@ -78,12 +78,7 @@ class MediaDriverLauncherTest
             io.aeron.Subscription sub = aeron.addSubscription("aeron:udp?endpoint=127.0.0.1:" + port, 7);
             io.aeron.Publication pub = aeron.addPublication("aeron:udp?endpoint=127.0.0.1:" + port, 7))
         {
-            final long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!(pub.isConnected() && sub.isConnected()) && System.nanoTime() < deadline)
-            {
-                Thread.onSpinWait();
-            }
-            assertTrue(pub.isConnected() && sub.isConnected(), "connected");
+            TestNetwork.awaitCondition("publication and subscription connected", () -> pub.isConnected() && sub.isConnected());
         }
     }
 
