@@ -43,6 +43,9 @@ public final class Secp256k1Library
     static final String KMP_PATH_PROPERTY = "fr.acinq.secp256k1.lib.path";
     static final String KMP_NAME_PROPERTY = "fr.acinq.secp256k1.lib.name";
 
+    /** The library's file name on this OS, as secp256k1-kmp bundles it. */
+    private static final String LIBRARY_NAME = System.mapLibraryName("secp256k1-jni");
+
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private static final Secp256k1 INSTANCE = load();
@@ -68,7 +71,7 @@ public final class Secp256k1Library
                 {
                     final Path directory = Path.of(System.getProperty(DIRECTORY_PROPERTY,
                         Path.of(System.getProperty("java.io.tmpdir"), "seqnet-native-" + System.getProperty("user.name")).toString()));
-                    final Path file = sharedCopy(directory, System.mapLibraryName("secp256k1-jni"), library);
+                    final Path file = sharedCopy(directory, LIBRARY_NAME, library);
                     System.setProperty(KMP_PATH_PROPERTY, file.getParent().toString());
                     System.setProperty(KMP_NAME_PROPERTY, file.getFileName().toString());
                 }
@@ -77,8 +80,6 @@ public final class Secp256k1Library
             {
                 System.getLogger(Secp256k1Library.class.getName()).log(System.Logger.Level.WARNING,
                     "no shared copy of libsecp256k1 (" + ex + "); secp256k1-kmp extracts its own");
-                System.clearProperty(KMP_PATH_PROPERTY);
-                System.clearProperty(KMP_NAME_PROPERTY);
             }
         }
         return Secp256k1.get();
@@ -88,7 +89,7 @@ public final class Secp256k1Library
     private static byte[] bundled() throws IOException
     {
         final String resource = "/" + NativeSecp256k1JvmLoader.class.getPackageName().replace('.', '/') + "/native/" +
-            OSInfo.getNativeSuffix() + "/" + System.mapLibraryName("secp256k1-jni");
+            OSInfo.getNativeSuffix() + "/" + LIBRARY_NAME;
         try (InputStream in = NativeSecp256k1JvmLoader.class.getResourceAsStream(resource))
         {
             return null == in ? null : in.readAllBytes();

@@ -1,8 +1,8 @@
 package dev.seqnet.node.config;
 
 import dev.seqnet.chain.Address;
-import dev.seqnet.chain.tx.TxSigner;
 import dev.seqnet.chain.crypto.Secp256k1Library;
+import dev.seqnet.chain.tx.TxSigner;
 import fr.acinq.secp256k1.Secp256k1;
 
 import javax.crypto.Mac;
