@@ -164,6 +164,7 @@ public final class SequencerNode implements AutoCloseable
         if (config.clientIngress.channel != null)
         {
             clientIngress = startClientIngress();
+            view.addListener(clientIngress.finalityListener());
             methods.statusCounters(clientIngress.counters()::toMap);
         }
         if (network != null)
@@ -232,7 +233,8 @@ public final class SequencerNode implements AutoCloseable
         final dev.seqnet.node.ingress.ClientIngress.Context ctx = new dev.seqnet.node.ingress.ClientIngress.Context()
             .channel(config.clientIngress.channel)
             .streamId(config.clientIngress.streamId)
-            .maxSessions(config.clientIngress.maxSessions);
+            .maxSessions(config.clientIngress.maxSessions)
+            .finalityTracked(config.clientIngress.finalityTracked);
         if (null != transport)
         {
             return new dev.seqnet.node.ingress.ClientIngress(ctx, transport.aeron(), pipeline);

@@ -10,6 +10,7 @@ import dev.seqnet.codecs.client.MessageHeaderEncoder;
 import dev.seqnet.codecs.client.SubmitReplyDecoder;
 import dev.seqnet.codecs.client.SubmitStatus;
 import dev.seqnet.codecs.client.SubmitTransactionEncoder;
+import dev.seqnet.codecs.client.TxFinalizedDecoder;
 import dev.seqnet.node.cli.RpcClient;
 import dev.seqnet.node.config.NodeConfig;
 import dev.seqnet.transport.LoopbackPorts;
@@ -108,6 +109,51 @@ class ClientIngressTest
     }
 
     @Test
+    void aSessionIsToldWhichOfItsSubmitsABlockFinalized() throws Exception
+    {
+        final String endpoint = startNode();
+        client = new TestClient(endpoint);
+        other = new TestClient(endpoint);
+        assertEquals(SubmitStatus.CONNECTED, client.connect(1).status);
+        assertEquals(SubmitStatus.CONNECTED, other.connect(1).status);
+        final RpcClient rpc = new RpcClient(node.rpcUrl());
+
+        // Five of one account's transfers from the first client, one from the second, one over JSON-RPC.
+        final String[] hashes = new String[5];
+        for (int n = 0; n < 5; n++)
+        {
+            final Reply admitted = client.submit(1000 + n, Hex.decode(TestNodes.transfer(3, n)));
+            assertEquals(SubmitStatus.ADMITTED, admitted.status);
+            hashes[n] = Hex.encode(admitted.txHash);
+        }
+        assertEquals(SubmitStatus.ADMITTED, other.submit(77, Hex.decode(TestNodes.transfer(4, 0))).status);
+        final String viaRpc = rpc.call("eth_sendRawTransaction", TestNodes.transfer(5, 0)).asText();
+        // A refused submit is never told finalized.
+        assertEquals(SubmitStatus.REJECTED, client.submit(2000, Hex.decode(TestNodes.transfer(3, 0))).status);
+
+        for (int n = 0; n < 5; n++)
+        {
+            final Object[] told = client.awaitFinalized(1000 + n);
+            final JsonNode tx = rpc.call("eth_getTransactionByHash", hashes[n]);
+            assertEquals(((Long)told[0]).longValue(), Hex.parseQuantity(tx.get("blockNumber").asText()).longValue(),
+                "the notice names the block the transaction is in");
+            assertEquals(tx.get("blockHash").asText().replace("0x", ""), ((String)told[1]).replace("0x", ""));
+        }
+        other.awaitFinalized(77);
+        assertTrue(TestNodes.awaitIncluded(rpc, viaRpc) >= 1);
+        Thread.sleep(200); // anything else that might (wrongly) come
+        client.responses.poll(client.assembler, 100);
+        other.responses.poll(other.assembler, 100);
+        assertEquals(java.util.Set.of(1000L, 1001L, 1002L, 1003L, 1004L), client.finalized.keySet(),
+            "only its own admitted submits; not the refused one, not the other client's");
+        assertEquals(java.util.Set.of(77L), other.finalized.keySet());
+        final JsonNode counters = rpc.call("seq_status").get("counters");
+        assertEquals(client.noticeMessages + other.noticeMessages, counters.get("client.notices").asLong());
+        assertEquals(0, counters.get("client.noticesDropped").asLong());
+        assertEquals(0, counters.get("client.noticesUntracked").asLong());
+    }
+
+    @Test
     void badInputIsCountedAndDroppedAndTheNodeKeepsServing() throws Exception
     {
         final String endpoint = startNode();
@@ -203,8 +249,26 @@ class ClientIngressTest
         private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(256 * 1024));
         private final MessageHeaderEncoder header = new MessageHeaderEncoder();
         private Reply last;
+        /** Every TxFinalized notice received: correlation id -> (height, block hash hex). */
+        final java.util.Map<Long, Object[]> finalized = new java.util.concurrent.ConcurrentHashMap<>();
+        int noticeMessages;
         private final FragmentAssembler assembler = new FragmentAssembler((b, offset, length, h) ->
         {
+            final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(b, offset);
+            if (header.templateId() == TxFinalizedDecoder.TEMPLATE_ID)
+            {
+                final TxFinalizedDecoder notice = new TxFinalizedDecoder().wrapAndApplyHeader(b, offset, header);
+                final long height = notice.height();
+                final byte[] blockHash = new byte[32];
+                notice.getBlockHash(blockHash, 0, 32);
+                for (final TxFinalizedDecoder.TransactionsDecoder tx : notice.transactions())
+                {
+                    final Object[] before = finalized.put(tx.correlationId(), new Object[] {height, Hex.encode(blockHash)});
+                    assertEquals(null, before, "each submit is told once");
+                }
+                noticeMessages++;
+                return;
+            }
             final SubmitReplyDecoder decoder = new SubmitReplyDecoder().wrapAndApplyHeader(b, offset, new MessageHeaderDecoder());
             final Reply reply = new Reply();
             reply.correlationId = decoder.correlationId();
@@ -298,6 +362,23 @@ class ClientIngressTest
                 }
                 Thread.sleep(1);
             }
+        }
+
+        /** Reads the response channel until {@code correlationId} was told finalized; returns {height, block hash hex}. */
+        Object[] awaitFinalized(final long correlationId) throws InterruptedException
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() - deadline < 0)
+            {
+                responses.poll(assembler, 10);
+                final Object[] told = finalized.get(correlationId);
+                if (null != told)
+                {
+                    return told;
+                }
+                Thread.sleep(1);
+            }
+            throw new AssertionError("no TxFinalized for " + correlationId);
         }
 
         Reply await(final long correlationId) throws InterruptedException

@@ -6,6 +6,7 @@ import dev.seqnet.codecs.client.MessageHeaderEncoder;
 import dev.seqnet.codecs.client.SubmitReplyDecoder;
 import dev.seqnet.codecs.client.SubmitStatus;
 import dev.seqnet.codecs.client.SubmitTransactionEncoder;
+import dev.seqnet.codecs.client.TxFinalizedDecoder;
 import dev.seqnet.transport.LoopbackPorts;
 import dev.seqnet.transport.MediaDriverLauncher;
 import dev.seqnet.transport.ThreadTimerSlack;
@@ -38,11 +39,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Sends the bench's transactions over the members' binary client ingress (Aeron UDP, seqnet-client-schema.xml)
  * instead of JSON-RPC: one {@code SubmitTransaction} per transaction, answered by a {@code SubmitReply} on this
- * sender's response channel. It runs its own media driver and Aeron client, both invoked by its one loop thread,
- * which also runs the tasks and timers of the {@link AccountPacer}; {@link #onLoop} wakes it at once, so a send is
- * not held back by the loop's idle park.
+ * sender's response channel, and followed by a {@code TxFinalized} notice on the same channel when a block finalizes
+ * it (the {@link FinalityFeed} this sender also is). It runs its own media driver and Aeron client, both invoked by its
+ * one loop thread, which also runs the tasks and timers of the {@link AccountPacer} and tells the feed's listener;
+ * {@link #onLoop} wakes it at once, so a send is not held back by the loop's idle park.
  */
-final class AeronSender implements TxSender
+final class AeronSender implements TxSender, FinalityFeed
 {
     /** A reply's correlation id for the connect of target {@code t} is {@code CONNECT_BASE + t}. */
     private static final long CONNECT_BASE = Long.MIN_VALUE;
@@ -66,6 +68,7 @@ final class AeronSender implements TxSender
     private final FragmentAssembler assembler = new FragmentAssembler(this::onReply);
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final SubmitReplyDecoder replyDecoder = new SubmitReplyDecoder();
+    private final TxFinalizedDecoder noticeDecoder = new TxFinalizedDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final SubmitTransactionEncoder submitEncoder = new SubmitTransactionEncoder();
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(256 * 1024));
@@ -79,6 +82,9 @@ final class AeronSender implements TxSender
     private volatile boolean running = true;
     private volatile Throwable loopFailure;
     private Replies replies;
+    /** Loop thread only: the followed load's epoch (in every correlation id sent) and whom to tell of its finality. */
+    private int epoch;
+    private FinalityFeed.Listener finalityListener;
     private long timerSeq;
     private final long replyTimeoutNs;
     /**
@@ -326,7 +332,7 @@ final class AeronSender implements TxSender
         }
         final byte[] raw = load.raw(i);
         submitEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .correlationId(correlationId(i, attempt))
+            .correlationId(correlationId(epoch, i, attempt))
             .putRaw(raw, 0, raw.length);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + submitEncoder.encodedLength();
         final ExclusivePublication publication = publications[t];
@@ -362,7 +368,16 @@ final class AeronSender implements TxSender
             return;
         }
         headerDecoder.wrap(buffer, offset);
-        if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID || headerDecoder.templateId() != SubmitReplyDecoder.TEMPLATE_ID)
+        if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID)
+        {
+            return;
+        }
+        if (headerDecoder.templateId() == TxFinalizedDecoder.TEMPLATE_ID)
+        {
+            onNotice(buffer, offset);
+            return;
+        }
+        if (headerDecoder.templateId() != SubmitReplyDecoder.TEMPLATE_ID)
         {
             return;
         }
@@ -398,10 +413,63 @@ final class AeronSender implements TxSender
         to.replied(i, new String(reasonBytes, 0, reasonLength, StandardCharsets.US_ASCII));
     }
 
-    /** A submit's correlation id: the attempt in the high 32 bits, the transaction's index in the low. */
-    static long correlationId(final int i, final int attempt)
+    /** A {@code TxFinalized} notice: its transactions of the followed load are told finalized, now. */
+    private void onNotice(final DirectBuffer buffer, final int offset)
     {
-        return (long)attempt << 32 | (i & 0xFFFF_FFFFL);
+        final FinalityFeed.Listener listener = finalityListener;
+        if (null == listener)
+        {
+            return;
+        }
+        final long arrived = System.nanoTime();
+        noticeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        for (final TxFinalizedDecoder.TransactionsDecoder tx : noticeDecoder.transactions())
+        {
+            final long correlationId = tx.correlationId();
+            // Any attempt of the transaction counts; a notice for a load followed earlier (its epoch) does not.
+            if (correlationId >= 0 && (int)(correlationId >>> EPOCH_SHIFT) == epoch)
+            {
+                listener.finalized((int)correlationId, arrived);
+            }
+        }
+    }
+
+    @Override
+    public void follow(final SignedLoad load, final FinalityFeed.Listener listener)
+    {
+        onLoop(() ->
+        {
+            if (null != listener)
+            {
+                epoch = (epoch + 1) & EPOCH_MASK;
+            }
+            finalityListener = listener;
+        });
+    }
+
+    @Override
+    public String failure()
+    {
+        final Throwable failure = loopFailure;
+        return null == failure ? null : "the Aeron sender's loop failed: " + failure;
+    }
+
+    @Override
+    public String name()
+    {
+        return "notice";
+    }
+
+    private static final int EPOCH_SHIFT = 56;
+    private static final int EPOCH_MASK = 0x7F;
+
+    /**
+     * A submit's correlation id: the followed load's epoch in bits 56-62 (so a late notice for an earlier load is not
+     * taken for this one's), the attempt in bits 32-55, the transaction's index in the low 32; never negative.
+     */
+    static long correlationId(final int epoch, final int i, final int attempt)
+    {
+        return (long)(epoch & EPOCH_MASK) << EPOCH_SHIFT | (long)(attempt & 0xFF_FFFF) << 32 | (i & 0xFFFF_FFFFL);
     }
 
     @Override

@@ -60,8 +60,15 @@ public final class BenchCommand implements Callable<Integer>
 
     @Option(names = "--ingress", paramLabel = "rpc|aeron", defaultValue = "rpc",
         description = "How transactions reach the members: rpc (eth_sendRawTransaction over HTTP, default) or aeron (the " +
-            "members' binary client ingress over Aeron UDP, docs/RPC.md). Finality is followed over WebSocket either way.")
+            "members' binary client ingress over Aeron UDP, docs/RPC.md).")
     String ingress;
+
+    @Option(names = "--finality", paramLabel = "auto|notice|subscription", defaultValue = "auto",
+        description = "How the bench learns a transaction finalized: notice (the TxFinalized notices on the binary " +
+            "ingress sessions it submitted on; needs --ingress aeron), subscription (citrea_subscribe newL2Blocks over " +
+            "WebSocket on the first member, every transaction of every block hashed), or auto (default: notice with " +
+            "--ingress aeron unless --kill-leader-at is given, subscription otherwise).")
+    String finality;
 
     @Option(names = "--ingress-endpoint", arity = "1..*", paramLabel = "HOST:PORT",
         description = "With --rpc and --ingress aeron: each member's client_ingress endpoint, in the order of the --rpc URLs.")
@@ -155,6 +162,8 @@ public final class BenchCommand implements Callable<Integer>
     private int memberCount;
     private String targetDescription;
     private FinalityPaths paths;
+    /** The feed's name for the summary: {@code notice} or {@code subscription}. */
+    private String finalityName;
     private EmbeddedNetwork embedded;
     private RpcClient member0;
     private LeaderKill leaderKill;
@@ -216,20 +225,27 @@ public final class BenchCommand implements Callable<Integer>
             stdout.printf("target %s: chain id %d, %d member(s); senders: %s%n", targetDescription, chain, memberCount, senders.origin());
             stdout.flush();
             final List<String> endpoints = network != null ? network.ingressEndpoints() : ingressEndpoints;
+            final boolean notices = notices();
             try (TxSender sender = aeronIngress() ? new AeronSender(endpoints, ingressStream) : new RpcSender(urls, connections);
-                BlockSubscriber subscriber = BlockSubscriber.connect(urls.get(0)))
+                // Only when something follows blocks: the subscription costs the first member a JSON rendering of
+                // every block with all its transactions, and the bench a hash of each.
+                BlockSubscriber subscriber = !notices || killLeaderAt != null ? BlockSubscriber.connect(urls.get(0)) : null)
             {
+                final FinalityFeed feed = notices ? (AeronSender)sender : new SubscriptionFeed(subscriber);
+                finalityName = feed.name();
+                stdout.printf("finality: %s%n", notices ? "TxFinalized notices on the ingress sessions" :
+                    "newL2Blocks subscription on " + urls.get(0));
                 final Path hlog = outDir.resolve("latency.hlog");
                 final HistogramLogWriter log = openLog(hlog);
                 try
                 {
                     if (rate > 0)
                     {
-                        fixedRate(sender, subscriber, senders, chain, log, outDir);
+                        fixedRate(sender, feed, subscriber, senders, chain, log, outDir);
                     }
                     else
                     {
-                        search(sender, subscriber, senders, chain, log, outDir);
+                        search(sender, feed, senders, chain, log, outDir);
                     }
                 }
                 finally
@@ -291,6 +307,19 @@ public final class BenchCommand implements Callable<Integer>
         {
             return "--ingress aeron with --rpc needs one --ingress-endpoint per --rpc URL, in the same order";
         }
+        if (!"auto".equals(finality) && !"notice".equals(finality) && !"subscription".equals(finality))
+        {
+            return "--finality must be auto, notice or subscription, got " + finality;
+        }
+        if ("notice".equals(finality) && !aeronIngress())
+        {
+            return "--finality notice needs --ingress aeron: the notices come on the binary ingress sessions";
+        }
+        if ("notice".equals(finality) && killLeaderAt != null)
+        {
+            return "--finality notice cannot follow --kill-leader-at: a killed member's admitted transactions are " +
+                "finalized by the others, which never had its sessions to tell; use --finality subscription";
+        }
         if (rate < 0 || Double.isNaN(rate))
         {
             return "--rate must be positive, or 0 to search";
@@ -317,6 +346,12 @@ public final class BenchCommand implements Callable<Integer>
     private boolean aeronIngress()
     {
         return "aeron".equals(ingress);
+    }
+
+    /** Whether finality comes from the ingress sessions' notices ({@code --finality}). */
+    private boolean notices()
+    {
+        return "notice".equals(finality) || "auto".equals(finality) && aeronIngress() && killLeaderAt == null;
     }
 
     private HistogramLogWriter openLog(final Path hlog) throws IOException
@@ -347,6 +382,7 @@ public final class BenchCommand implements Callable<Integer>
 
     private void fixedRate(
         final TxSender sender,
+        final FinalityFeed feed,
         final BlockSubscriber subscriber,
         final BenchAccounts senders,
         final long chain,
@@ -358,7 +394,7 @@ public final class BenchCommand implements Callable<Integer>
         {
             stdout.printf("warming up at %s tx/s for %s s, then %s tx/s for %s s before measuring%n",
                 number(warmupRate), number(warmup), number(rate), number(stepWarmup));
-            warmUp(sender, subscriber, senders, chain, warmupRate);
+            warmUp(sender, feed, senders, chain, warmupRate);
         }
         // After a separate warm-up the measured run still ramps to its own rate for --step-warmup seconds, uncounted.
         final double ownWarmup = separateWarmup ? stepWarmup : warmup;
@@ -375,9 +411,12 @@ public final class BenchCommand implements Callable<Integer>
             final long measureFrom = System.nanoTime() + (long)(ownWarmup * 1e9);
             leaderKill.start(measureFrom, measureFrom + (long)(killLeaderAt * 1e9), measureFrom + (long)(duration * 1e9));
         }
-        final RunResult result = new OpenLoopRun(sender, subscriber, load, rate, counts[0], ownWarmup, duration, grace,
+        final RunResult result = new OpenLoopRun(sender, feed, load, rate, counts[0], ownWarmup, duration, grace,
             stdout, log, null, "").paths(paths).window(maxPendingPerAccount).run();
-        subscriber.blockListener(null);
+        if (null != subscriber)
+        {
+            subscriber.blockListener(null);
+        }
         final double share = fastShare();
         final List<PercentilePlot.Curve> curves = List.of(new PercentilePlot.Curve(legend(result), result.latency()));
         final String title = String.format("seqnet submit \u2192 finalized, %d member%s, %s tx/s open loop (corrected for coordinated omission)",
@@ -388,7 +427,7 @@ public final class BenchCommand implements Callable<Integer>
     /** Sends {@code --warmup} seconds at {@code warmRate}, uncounted, and waits for them; retires senders left in trouble. */
     private void warmUp(
         final TxSender sender,
-        final BlockSubscriber subscriber,
+        final FinalityFeed feed,
         final BenchAccounts senders,
         final long chain,
         final double warmRate) throws Exception
@@ -400,7 +439,7 @@ public final class BenchCommand implements Callable<Integer>
         }
         final String label = "[warm-up " + number(warmRate) + " tx/s] ";
         final SignedLoad load = sign(senders, count, chain, label);
-        final RunResult result = new OpenLoopRun(sender, subscriber, load, warmRate, count, warmup, 0, grace,
+        final RunResult result = new OpenLoopRun(sender, feed, load, warmRate, count, warmup, 0, grace,
             stdout, null, null, label).window(maxPendingPerAccount).run();
         for (final int account : result.troubledSenders())
         {
@@ -410,7 +449,7 @@ public final class BenchCommand implements Callable<Integer>
 
     private void search(
         final TxSender sender,
-        final BlockSubscriber subscriber,
+        final FinalityFeed feed,
         final BenchAccounts senders,
         final long chain,
         final HistogramLogWriter log,
@@ -422,7 +461,7 @@ public final class BenchCommand implements Callable<Integer>
             "%s s steps after %s s warm-up each, after one %s s warm-up%n",
             number(maxP99Ms), number(stepDuration), number(stepWarmup), number(warmup));
         // A cold member fails any first step on JIT compilation alone; warm it (and us) up once, uncounted.
-        warmUp(sender, subscriber, senders, chain, startRate);
+        warmUp(sender, feed, senders, chain, startRate);
         final ArrayNode steps = MAPPER.createArrayNode();
         RunResult best = null;
         RunResult lowestFailed = null;
@@ -439,7 +478,7 @@ public final class BenchCommand implements Callable<Integer>
             {
                 final int[] counts = OpenLoopRun.counts(stepRate, stepWarmup, stepDuration);
                 final SignedLoad load = sign(senders, counts[0] + counts[1], chain, label);
-                result = new OpenLoopRun(sender, subscriber, load, stepRate, counts[0], stepWarmup, stepDuration, grace,
+                result = new OpenLoopRun(sender, feed, load, stepRate, counts[0], stepWarmup, stepDuration, grace,
                     stdout, log, "rate=" + number(stepRate) + (attempt == 0 ? "" : "-retry" + attempt), label).paths(paths)
                     .window(maxPendingPerAccount).run();
                 final double stepShare = fastShare();
@@ -539,6 +578,7 @@ public final class BenchCommand implements Callable<Integer>
         json.put("rate_tx_s", extra != null ? extra.get("best_rate_tx_s").asDouble() : r.rate());
         json.put("nodes", memberCount);
         json.put("ingress", ingress);
+        json.put("finality", finalityName);
         putShare(json, fastShare);
         if (memberCount == 1)
         {

@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * printed every second. After the last scheduled send the run drains: it waits until every transaction
  * is finalized or refused for good, for as long as blocks keep finalizing some of them.
  */
-final class OpenLoopRun implements BlockSubscriber.Listener, AccountPacer.Outcomes
+final class OpenLoopRun implements FinalityFeed.Listener, AccountPacer.Outcomes
 {
     private static final int WARMUP = PhasedLatency.WARMUP;
     private static final int MEASURED = PhasedLatency.MEASURED;
@@ -34,7 +34,7 @@ final class OpenLoopRun implements BlockSubscriber.Listener, AccountPacer.Outcom
     private static final long SEND_TIMER_SLACK_NS = 1_000;
 
     private final TxSender sender;
-    private final BlockSubscriber subscriber;
+    private final FinalityFeed finality;
     private final SignedLoad load;
     private final double rate;
     private final double periodNanos;
@@ -59,7 +59,7 @@ final class OpenLoopRun implements BlockSubscriber.Listener, AccountPacer.Outcom
     private long t0;
     private volatile int scheduled;
     private volatile boolean running;
-    /** Written only by the subscriber thread. */
+    /** Written only by the finality feed's thread. */
     private volatile long lastFinalizedNanos;
     /** When a transaction last finalized or was refused for good: the drain goes on while this moves. */
     private volatile long lastResolvedNanos;
@@ -82,7 +82,7 @@ final class OpenLoopRun implements BlockSubscriber.Listener, AccountPacer.Outcom
      */
     OpenLoopRun(
         final TxSender sender,
-        final BlockSubscriber subscriber,
+        final FinalityFeed finality,
         final SignedLoad load,
         final double rate,
         final int warmupCount,
@@ -95,7 +95,7 @@ final class OpenLoopRun implements BlockSubscriber.Listener, AccountPacer.Outcom
         final String label)
     {
         this.sender = sender;
-        this.subscriber = subscriber;
+        this.finality = finality;
         this.load = load;
         this.rate = rate;
         this.periodNanos = 1e9 / rate;
@@ -155,7 +155,7 @@ final class OpenLoopRun implements BlockSubscriber.Listener, AccountPacer.Outcom
             pathsStarted = true;
         }
         running = true;
-        subscriber.listener(this);
+        finality.follow(load, this);
         final Thread progress = new Thread(this::progressLoop, "seqnet-bench-progress");
         progress.setDaemon(true);
         progress.start();
@@ -208,7 +208,7 @@ final class OpenLoopRun implements BlockSubscriber.Listener, AccountPacer.Outcom
             running = false;
             progress.interrupt();
             progress.join();
-            subscriber.listener(null);
+            finality.follow(load, null);
         }
         drainIntervals(System.nanoTime());
         if (paths != null)
@@ -234,18 +234,17 @@ final class OpenLoopRun implements BlockSubscriber.Listener, AccountPacer.Outcom
 
     private void failIfSubscriptionLost()
     {
-        final String failure = subscriber.failure();
+        final String failure = finality.failure();
         if (failure != null)
         {
-            throw new IllegalStateException(failure + " (the bench cannot see finalized blocks any more)");
+            throw new IllegalStateException(failure + " (the bench cannot see finalized transactions any more)");
         }
     }
 
     @Override
-    public void finalized(final String hashHex, final long arrivedNanos)
+    public void finalized(final int i, final long arrivedNanos)
     {
-        final int i = load.indexOf(hashHex);
-        if (i < 0 || !markFinalized(i))
+        if (i < 0 || i >= state.length() || !markFinalized(i))
         {
             return;
         }

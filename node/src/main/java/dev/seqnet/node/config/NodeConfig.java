@@ -228,6 +228,11 @@ public final class NodeConfig
         public int streamId = dev.seqnet.node.ingress.ClientIngress.Context.DEFAULT_STREAM_ID;
         /** Most client sessions at once; a connect over it is refused and counted. */
         public int maxSessions = dev.seqnet.node.ingress.ClientIngress.Context.DEFAULT_MAX_SESSIONS;
+        /**
+         * Admitted transactions per table (two) waiting for their {@code TxFinalized} notice; 0 turns notices off
+         * (docs/RPC.md, "Binary ingress").
+         */
+        public int finalityTracked = dev.seqnet.node.ingress.ClientIngress.Context.DEFAULT_FINALITY_TRACKED;
     }
 
     /** Smallest transport term: a 2 MiB TxBatch/Proposal-carrying publication needs term / 8 ≥ 256 KiB (§3.6). */
@@ -318,6 +323,10 @@ public final class NodeConfig
         if (clientIngress.maxSessions < 1 || clientIngress.maxSessions > 4096)
         {
             throw new IllegalArgumentException("client_ingress.max_sessions must be in [1, 4096]: " + clientIngress.maxSessions);
+        }
+        if (clientIngress.finalityTracked < 0 || clientIngress.finalityTracked > 1 << 24)
+        {
+            throw new IllegalArgumentException("client_ingress.finality_tracked must be in [0, 16777216]: " + clientIngress.finalityTracked);
         }
     }
 

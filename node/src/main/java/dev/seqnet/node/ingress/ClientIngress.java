@@ -1,6 +1,7 @@
 package dev.seqnet.node.ingress;
 
 import dev.seqnet.chain.ChainConstants;
+import dev.seqnet.chain.block.L2Block;
 import dev.seqnet.chain.tx.EthTransaction;
 import dev.seqnet.chain.tx.TxRejection;
 import dev.seqnet.codecs.client.ClientConnectDecoder;
@@ -9,6 +10,8 @@ import dev.seqnet.codecs.client.MessageHeaderEncoder;
 import dev.seqnet.codecs.client.SubmitReplyEncoder;
 import dev.seqnet.codecs.client.SubmitStatus;
 import dev.seqnet.codecs.client.SubmitTransactionDecoder;
+import dev.seqnet.codecs.client.TxFinalizedEncoder;
+import dev.seqnet.node.state.ChainView;
 import dev.seqnet.ringbuffer.IngressCallback;
 import dev.seqnet.ringbuffer.IngressPipeline;
 import io.aeron.Aeron;
@@ -34,8 +37,10 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The binary client ingress: {@code SubmitTransaction} messages over Aeron into the same ingress pipeline as
@@ -49,7 +54,9 @@ import java.util.concurrent.TimeUnit;
  * (an IP literal), the member adds an exclusive publication to it without blocking, and answers {@code CONNECTED}
  * once it is connected; submits before that are dropped. The pipeline answers each submit on its sequencer thread,
  * which may be another thread, so answers go through a many-to-one ring that this agent drains into the sessions'
- * publications. Every offer result is handled: a back-pressured reply is dropped and counted (a client that does
+ * publications. Each block that finalizes a session's admitted transactions is told to that session as a
+ * {@code TxFinalized} notice with their correlation ids ({@link FinalityNotices}; {@link #finalityListener()} must be
+ * given the node's committed blocks), so a client learns finality on the session it submitted on. Every offer result is handled: a back-pressured reply is dropped and counted (a client that does
  * not keep up loses its own replies, never holds up another's); bad input (a malformed or over-long frame, a
  * submit without a session, an oversized transaction, a channel that is not a unicast IP endpoint, a session over
  * the limit) is a counted drop or a refusal, never an exception. The ingress does not authenticate clients: expose
@@ -57,8 +64,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ClientIngress implements Agent, AutoCloseable
 {
-    /** The reply ring's message type. */
+    /** The reply ring's message types. */
     private static final int REPLY_MSG = 1;
+    private static final int NOTICE_MSG = 2;
+    /** Notice record: slot (4), generation (4), height (8), block hash (32), count (4), correlation ids (8 each). */
+    private static final int NOTICE_HEIGHT_OFFSET = 8;
+    private static final int NOTICE_HASH_OFFSET = 16;
+    private static final int NOTICE_COUNT_OFFSET = 48;
+    private static final int NOTICE_IDS_OFFSET = 52;
     /** Reply record: slot (4), generation (4), correlationId (8), status (1), hash (32), reason length (4), reason. */
     private static final int SLOT_OFFSET = 0;
     private static final int GENERATION_OFFSET = 4;
@@ -95,8 +108,17 @@ public final class ClientIngress implements Agent, AutoCloseable
     private final ClientConnectDecoder connectDecoder = new ClientConnectDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final SubmitReplyEncoder replyEncoder = new SubmitReplyEncoder();
-    private final UnsafeBuffer replyBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(
-        MessageHeaderEncoder.ENCODED_LENGTH + SubmitReplyEncoder.BLOCK_LENGTH + 4 + MAX_REASON_LENGTH));
+    private final TxFinalizedEncoder noticeEncoder = new TxFinalizedEncoder();
+    /** Holds the longest message sent: a SubmitReply with the longest reason, or a notice with the most ids. */
+    private final UnsafeBuffer replyBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(Math.max(
+        MessageHeaderEncoder.ENCODED_LENGTH + SubmitReplyEncoder.BLOCK_LENGTH + 4 + MAX_REASON_LENGTH,
+        MessageHeaderEncoder.ENCODED_LENGTH + TxFinalizedEncoder.BLOCK_LENGTH +
+            TxFinalizedEncoder.TransactionsEncoder.sbeHeaderSize() +
+            FinalityNotices.MAX_IDS_PER_NOTICE * TxFinalizedEncoder.TransactionsEncoder.sbeBlockLength())));
+    /** Sequencer thread only (admissions and committed blocks); null when notices are off. */
+    private final FinalityNotices notices;
+    private final FinalityNotices.Sink noticeSink = this::enqueueNotice;
+    private final ChainView.BlockListener finalityListener = this::onBlock;
     private final ControlledMessageHandler replyHandler = this::onReply;
     private int pendingSessions;
     private int generations;
@@ -119,8 +141,18 @@ public final class ClientIngress implements Agent, AutoCloseable
         this.slots = new Session[ctx.maxSessions()];
         this.replies = new ManyToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(ctx.replyQueueBytes() + RingBufferDescriptor.TRAILER_LENGTH)));
+        this.notices = ctx.finalityTracked() > 0 ? new FinalityNotices(ctx.finalityTracked()) : null;
         this.subscription = aeron.addSubscription(ctx.channel(), ctx.streamId(), null,
             image -> goneImages.offer(image.sessionId()));
+    }
+
+    /**
+     * What the node's {@link ChainView} must tell about each committed block, on the sequencer thread (the thread
+     * that admits transactions), for the sessions' {@code TxFinalized} notices.
+     */
+    public ChainView.BlockListener finalityListener()
+    {
+        return finalityListener;
     }
 
     public ClientIngressCounters counters()
@@ -208,8 +240,9 @@ public final class ClientIngress implements Agent, AutoCloseable
             return;
         }
         headerDecoder.wrap(buffer, offset);
-        if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID ||
-            headerDecoder.version() != MessageHeaderDecoder.SCHEMA_VERSION)
+        // Version 2 only added a message the member sends, so version 1 clients are served unchanged.
+        if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID || headerDecoder.version() < 1 ||
+            headerDecoder.version() > MessageHeaderDecoder.SCHEMA_VERSION)
         {
             counters.malformed.incrementAndGet();
             return;
@@ -385,15 +418,12 @@ public final class ClientIngress implements Agent, AutoCloseable
         final String reason)
     {
         final int reasonLength = null == reason ? 0 : Math.min(reason.length(), MAX_REASON_LENGTH);
-        final int index = replies.tryClaim(REPLY_MSG, REASON_OFFSET + reasonLength);
+        final int index = claim(REPLY_MSG, REASON_OFFSET + reasonLength, slot, generation, counters.repliesDropped);
         if (index <= 0)
         {
-            counters.repliesDropped.incrementAndGet();
             return;
         }
         final MutableDirectBuffer buffer = replies.buffer();
-        buffer.putInt(index + SLOT_OFFSET, slot);
-        buffer.putInt(index + GENERATION_OFFSET, generation);
         buffer.putLong(index + CORRELATION_OFFSET, correlationId);
         buffer.putByte(index + STATUS_OFFSET, (byte)status.value());
         buffer.putBytes(index + HASH_OFFSET, hash, 0, 32);
@@ -406,6 +436,76 @@ public final class ClientIngress implements Agent, AutoCloseable
         replies.commit(index);
     }
 
+    /**
+     * Claims a record of the reply queue for session {@code slot} of {@code generation} and writes those two; a full
+     * queue is counted in {@code dropped}.
+     *
+     * @return the record's index, or 0 or less when the queue is full.
+     */
+    private int claim(
+        final int msgTypeId, final int length, final int slot, final int generation, final AtomicLong dropped)
+    {
+        final int index = replies.tryClaim(msgTypeId, length);
+        if (index <= 0)
+        {
+            dropped.incrementAndGet();
+            return index;
+        }
+        replies.buffer().putInt(index + SLOT_OFFSET, slot);
+        replies.buffer().putInt(index + GENERATION_OFFSET, generation);
+        return index;
+    }
+
+    /**
+     * Queues one {@code TxFinalized} notice: called on the sequencer thread by {@link FinalityNotices} for each
+     * session with transactions in a committed block. A full queue is a counted drop (the client can still ask for
+     * the receipt).
+     */
+    private void enqueueNotice(
+        final int slot, final int generation, final long height, final byte[] blockHash, final long[] ids,
+        final int offset, final int count)
+    {
+        final int index = claim(NOTICE_MSG, NOTICE_IDS_OFFSET + count * 8, slot, generation, counters.noticesDropped);
+        if (index <= 0)
+        {
+            return;
+        }
+        final MutableDirectBuffer buffer = replies.buffer();
+        buffer.putLong(index + NOTICE_HEIGHT_OFFSET, height);
+        buffer.putBytes(index + NOTICE_HASH_OFFSET, blockHash, 0, 32);
+        buffer.putInt(index + NOTICE_COUNT_OFFSET, count);
+        for (int i = 0; i < count; i++)
+        {
+            buffer.putLong(index + NOTICE_IDS_OFFSET + i * 8, ids[offset + i]);
+        }
+        replies.commit(index);
+    }
+
+    /** Encodes and offers a queued notice; the same back-pressure rules as a reply ({@link #offerReply}). */
+    private ControlledMessageHandler.Action offerNotice(final Session session, final MutableDirectBuffer source, final int index)
+    {
+        final int count = source.getInt(index + NOTICE_COUNT_OFFSET);
+        final TxFinalizedEncoder.TransactionsEncoder txs = noticeEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .height(source.getLong(index + NOTICE_HEIGHT_OFFSET))
+            .putBlockHash(source, index + NOTICE_HASH_OFFSET, 32)
+            .transactionsCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            txs.next().correlationId(source.getLong(index + NOTICE_IDS_OFFSET + i * 8));
+        }
+        return offer(session, MessageHeaderEncoder.ENCODED_LENGTH + noticeEncoder.encodedLength(), counters.notices,
+            counters.noticesDropped) ? ControlledMessageHandler.Action.CONTINUE : ControlledMessageHandler.Action.ABORT;
+    }
+
+    /** {@link #finalityListener()}: on the sequencer thread. */
+    private void onBlock(final L2Block block, final List<EthTransaction> txs)
+    {
+        if (null != notices)
+        {
+            notices.onBlock(block, txs, noticeSink);
+        }
+    }
+
     private ControlledMessageHandler.Action onReply(
         final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
@@ -413,8 +513,13 @@ public final class ClientIngress implements Agent, AutoCloseable
         final Session session = slot >= 0 && slot < slots.length ? slots[slot] : null;
         if (null == session || session.generation != buffer.getInt(index + GENERATION_OFFSET) || null == session.publication)
         {
-            counters.repliesDropped.incrementAndGet(); // the session closed meanwhile
+            // the session closed meanwhile
+            (msgTypeId == NOTICE_MSG ? counters.noticesDropped : counters.repliesDropped).incrementAndGet();
             return ControlledMessageHandler.Action.CONTINUE;
+        }
+        if (msgTypeId == NOTICE_MSG)
+        {
+            return offerNotice(session, buffer, index);
         }
         final int replyLength = encodeReply(buffer.getLong(index + CORRELATION_OFFSET),
             SubmitStatus.get(buffer.getByte(index + STATUS_OFFSET)), buffer, index + HASH_OFFSET,
@@ -449,10 +554,18 @@ public final class ClientIngress implements Agent, AutoCloseable
      */
     private boolean offerReply(final Session session, final int length)
     {
+        return offer(session, length, counters.replies, counters.repliesDropped);
+    }
+
+    /** {@link #offerReply} for any message in {@link #replyBuffer}, counted as {@code sent} or {@code dropped}. */
+    private boolean offer(
+        final Session session, final int length, final AtomicLong sent,
+        final AtomicLong dropped)
+    {
         final long result = session.publication.offer(replyBuffer, 0, length);
         if (result > 0)
         {
-            counters.replies.incrementAndGet();
+            sent.incrementAndGet();
             return true;
         }
         if (result == Publication.ADMIN_ACTION)
@@ -460,7 +573,7 @@ public final class ClientIngress implements Agent, AutoCloseable
             counters.replyRetries.incrementAndGet();
             return false;
         }
-        counters.repliesDropped.incrementAndGet();
+        dropped.incrementAndGet();
         if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
         {
             closeSession(session);
@@ -587,6 +700,12 @@ public final class ClientIngress implements Agent, AutoCloseable
         public void onAdmitted(final EthTransaction tx)
         {
             ingress.enqueue(slot, generation, correlationId, SubmitStatus.ADMITTED, tx.hash(), null);
+            final FinalityNotices notices = ingress.notices;
+            if (null != notices)
+            {
+                notices.track(tx.hash(), slot, generation, correlationId);
+                ingress.counters.noticesUntracked.lazySet(notices.untracked());
+            }
         }
 
         @Override
@@ -608,6 +727,9 @@ public final class ClientIngress implements Agent, AutoCloseable
         /** Default reply queue: 1 MiB, about 12,000 admitted replies. */
         public static final int DEFAULT_REPLY_QUEUE_BYTES = 1024 * 1024;
 
+        /** Default most admitted transactions per table waiting for their {@code TxFinalized} notice (two tables). */
+        public static final int DEFAULT_FINALITY_TRACKED = 16_384;
+
         /** Default term of a session's response publication: 256 KiB, about 2,500 replies; three terms per session. */
         public static final int DEFAULT_RESPONSE_TERM_LENGTH = 256 * 1024;
 
@@ -623,6 +745,7 @@ public final class ClientIngress implements Agent, AutoCloseable
         private AgentInvoker driverInvoker;
         private AgentInvoker conductorInvoker;
         private long timerSlackNs;
+        private int finalityTracked = DEFAULT_FINALITY_TRACKED;
 
         Context conclude()
         {
@@ -640,7 +763,27 @@ public final class ClientIngress implements Agent, AutoCloseable
                 throw new IllegalArgumentException("client ingress: maxSessions, fragmentLimit and replyLimit must be " +
                     "positive and replyQueueBytes a power of two");
             }
+            if (finalityTracked < 0 || finalityTracked > 1 << 24)
+            {
+                throw new IllegalArgumentException("client ingress: finalityTracked must be in [0, 2^24], got " + finalityTracked);
+            }
             return this;
+        }
+
+        /**
+         * How many admitted transactions wait for their {@code TxFinalized} notice, per table (two tables; about
+         * 96 bytes each in all): when that many are waiting, those admitted before the previous turn get no notice
+         * ({@code client.noticesUntracked}). 0 turns notices off.
+         */
+        public Context finalityTracked(final int finalityTracked)
+        {
+            this.finalityTracked = finalityTracked;
+            return this;
+        }
+
+        public int finalityTracked()
+        {
+            return finalityTracked;
         }
 
         /** The channel clients publish to, e.g. {@code aeron:udp?endpoint=127.0.0.1:40700}. */

@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the binary client ingress has seen and dropped, readable from any thread ({@code seq_status} reports them
- * as {@code client.*}). Written by the ingress agent, and {@link #repliesDropped} by the sequencer thread too.
+ * as {@code client.*}). Written by the ingress agent, and {@link #repliesDropped}, {@link #noticesDropped} and
+ * {@link #noticesUntracked} by the sequencer thread too.
  */
 public final class ClientIngressCounters
 {
@@ -41,6 +42,12 @@ public final class ClientIngressCounters
     final AtomicLong replyRetries = new AtomicLong();
     /** Replies not sent: reply queue full, session closed, or the client's publication back-pressured (not reading). */
     final AtomicLong repliesDropped = new AtomicLong();
+    /** {@code TxFinalized} notices sent. */
+    final AtomicLong notices = new AtomicLong();
+    /** Notices not sent: queue full, session closed, or its publication back-pressured. */
+    final AtomicLong noticesDropped = new AtomicLong();
+    /** Admitted transactions given up on before their block came (more than the tracked number were waiting). */
+    final AtomicLong noticesUntracked = new AtomicLong();
 
     /** Every counter by its {@code seq_status} name. */
     public Map<String, Long> toMap()
@@ -60,6 +67,9 @@ public final class ClientIngressCounters
         map.put("client.replies", replies.get());
         map.put("client.replyRetries", replyRetries.get());
         map.put("client.repliesDropped", repliesDropped.get());
+        map.put("client.notices", notices.get());
+        map.put("client.noticesDropped", noticesDropped.get());
+        map.put("client.noticesUntracked", noticesUntracked.get());
         return map;
     }
 }

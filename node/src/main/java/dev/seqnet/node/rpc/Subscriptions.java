@@ -33,7 +33,7 @@ public final class Subscriptions implements AutoCloseable
     private final Context context;
     private final Map<String, Session> byId = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(1);
-    private final java.util.function.Consumer<L2Block> listener = this::onBlock;
+    private final ChainView.BlockListener listener = (block, txs) -> onBlock(block);
 
     public Subscriptions(final ChainView view, final Context context, final int maxPerSession)
     {

@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 /**
  * The read model RPC threads query: finalized blocks, where each transaction was finalized, committed
@@ -63,7 +62,7 @@ public final class ChainView implements AutoCloseable
     private final ConcurrentHashMap<Address, Account> accounts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Hash32, EthTransaction> pending = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Address, Long> pendingNonces = new ConcurrentHashMap<>();
-    private final List<Consumer<L2Block>> listeners = new CopyOnWriteArrayList<>();
+    private final List<BlockListener> listeners = new CopyOnWriteArrayList<>();
     private volatile long headHeight;
 
     /**
@@ -203,14 +202,25 @@ public final class ChainView implements AutoCloseable
         return archive;
     }
 
-    public void addListener(final Consumer<L2Block> listener)
+    public void addListener(final BlockListener listener)
     {
         listeners.add(listener);
     }
 
-    public void removeListener(final Consumer<L2Block> listener)
+    public void removeListener(final BlockListener listener)
     {
         listeners.remove(listener);
+    }
+
+    /**
+     * Told about every committed block on the writer thread (the sequencer's), with its decoded transactions so that
+     * a listener needs no hashing of its own; it must only hand off, never block.
+     */
+    @FunctionalInterface
+    public interface BlockListener
+    {
+        /** @param txs the block's transactions in order; valid during the call only. */
+        void onBlock(L2Block block, List<EthTransaction> txs);
     }
 
     // ---- single writer below ----
@@ -240,9 +250,9 @@ public final class ChainView implements AutoCloseable
         headHeight = height;
         if (notify)
         {
-            for (final Consumer<L2Block> l : listeners)
+            for (final BlockListener l : listeners)
             {
-                l.accept(block);
+                l.onBlock(block, txs);
             }
         }
     }

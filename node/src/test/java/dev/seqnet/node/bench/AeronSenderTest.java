@@ -6,6 +6,7 @@ import dev.seqnet.codecs.client.MessageHeaderEncoder;
 import dev.seqnet.codecs.client.SubmitReplyEncoder;
 import dev.seqnet.codecs.client.SubmitStatus;
 import dev.seqnet.codecs.client.SubmitTransactionDecoder;
+import dev.seqnet.codecs.client.TxFinalizedEncoder;
 import dev.seqnet.transport.LoopbackPorts;
 import dev.seqnet.transport.MediaDriverLauncher;
 import io.aeron.Aeron;
@@ -50,8 +51,8 @@ class AeronSenderTest
     @Timeout(60)
     void answersArePassedOnAndWhatAnExcludedMemberSwallowedIsReportedFailed() throws Exception
     {
-        answering = new StandIn(true);
-        swallowing = new StandIn(false);
+        answering = new StandIn(true, false);
+        swallowing = new StandIn(false, false);
         // A reply timeout far beyond the test's waits: the failures below must come from the exclusion alone.
         sender = new AeronSender(List.of(answering.endpoint, swallowing.endpoint), 3001, TimeUnit.SECONDS.toNanos(120));
         assertEquals(2, sender.targets());
@@ -97,6 +98,63 @@ class AeronSenderTest
         assertEquals(2, swallowing.submits.get(), "nothing more sent to the excluded member");
     }
 
+    @Test
+    @Timeout(60)
+    void finalityNoticesReachTheFollowerOfTheirLoadOnly() throws Exception
+    {
+        answering = new StandIn(true, true);
+        sender = new AeronSender(List.of(answering.endpoint), 3001, TimeUnit.SECONDS.toNanos(120));
+        final SignedLoad first = SignedLoad.sign(BenchAccounts.derived(2), 3, 5115);
+        final SignedLoad second = SignedLoad.sign(BenchAccounts.derived(2), 3, 5115);
+        final TxSender.Replies ignore = new TxSender.Replies()
+        {
+            @Override
+            public void replied(final int index, final String error)
+            {
+            }
+
+            @Override
+            public void failed(final int index, final Throwable cause)
+            {
+            }
+        };
+        final List<Integer> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Long> toldAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+        sender.follow(first, (i, nanos) ->
+        {
+            told.add(i);
+            toldAt.add(nanos);
+        });
+        final long before = System.nanoTime();
+        sender.onLoop(() ->
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                sender.send(first, i, 0, ignore);
+            }
+        });
+        await(() -> told.size() >= 3);
+        assertEquals(List.of(0, 1, 2), told, "each finalized submit told once, by its index");
+        assertTrue(toldAt.get(0) - before > 0, "the arrival time is taken when the notice comes");
+
+        // The next load: the stand-in now also repeats the first load's notices, which must not count for this one.
+        final List<Integer> toldSecond = new java.util.concurrent.CopyOnWriteArrayList<>();
+        sender.follow(second, (i, nanos) -> toldSecond.add(i));
+        answering.repeatEarlierNotices = true;
+        sender.onLoop(() -> sender.send(second, 2, 0, ignore));
+        await(() -> !toldSecond.isEmpty());
+        Thread.sleep(100);
+        assertEquals(List.of(2), toldSecond, "a notice for an earlier load's transaction 0 or 1 is not this load's");
+        assertEquals(3, told.size(), "the first load's follower was replaced");
+
+        sender.follow(second, null);
+        sender.onLoop(() -> sender.send(second, 0, 1, ignore));
+        await(() -> answering.submits.get() == 5);
+        Thread.sleep(100);
+        assertEquals(List.of(2), toldSecond, "nobody is told once the follower stopped");
+        assertNull(sender.failure());
+    }
+
     private static void await(final java.util.function.BooleanSupplier condition) throws InterruptedException
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -122,8 +180,11 @@ class AeronSenderTest
         private final Thread thread;
         private Publication replies;
         private int answered;
+        private final List<Long> notified = new java.util.ArrayList<>();
+        volatile boolean repeatEarlierNotices;
 
-        StandIn(final boolean answers)
+        /** @param notifies follow each admitted submit with a TxFinalized notice for it (and, when asked, the earlier ones). */
+        StandIn(final boolean answers, final boolean notifies)
         {
             final MessageHeaderDecoder header = new MessageHeaderDecoder();
             final FragmentAssembler handler = new FragmentAssembler((b, offset, length, h) ->
@@ -145,7 +206,21 @@ class AeronSenderTest
                 {
                     submits.incrementAndGet();
                     final long correlationId = new SubmitTransactionDecoder().wrapAndApplyHeader(b, offset, header).correlationId();
-                    if (answers)
+                    if (notifies)
+                    {
+                        reply(correlationId, SubmitStatus.ADMITTED, "");
+                        if (repeatEarlierNotices)
+                        {
+                            notified.add(correlationId);
+                            notice(notified);
+                        }
+                        else
+                        {
+                            notified.add(correlationId);
+                            notice(List.of(correlationId));
+                        }
+                    }
+                    else if (answers)
                     {
                         reply(correlationId, answered++ == 0 ? SubmitStatus.ADMITTED : SubmitStatus.REJECTED,
                             answered == 1 ? "" : "nonce too low");
@@ -173,6 +248,22 @@ class AeronSenderTest
                 .status(status)
                 .putTxHash(new byte[32], 0, 32)
                 .reason(reason);
+            while (replies.offer(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength()) < 0)
+            {
+                Thread.onSpinWait();
+            }
+        }
+
+        private void notice(final List<Long> correlationIds)
+        {
+            final TxFinalizedEncoder encoder = new TxFinalizedEncoder().wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+                .height(7)
+                .putBlockHash(new byte[32], 0, 32);
+            final TxFinalizedEncoder.TransactionsEncoder txs = encoder.transactionsCount(correlationIds.size());
+            for (final long id : correlationIds)
+            {
+                txs.next().correlationId(id);
+            }
             while (replies.offer(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength()) < 0)
             {
                 Thread.onSpinWait();

@@ -247,9 +247,28 @@ class BenchCommandTest
         final List<String> lines = out.toString().lines().toList();
         final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
         assertEquals("aeron", summary.get("ingress").asText());
+        assertEquals("notice", summary.get("finality").asText(), "over Aeron finality comes on the ingress session");
         assertEquals(100, summary.get("sent").asLong(), "50 tx/s for 2 measured seconds");
         assertEquals(100, summary.get("finalized").asLong(), "every transaction admitted over Aeron and finalized");
         assertEquals(0, summary.get("resent").asLong());
+    }
+
+    @Test
+    @Timeout(180)
+    void fourMembersTellEachIngressSessionWhatTheyFinalized() throws Exception
+    {
+        // Each member notifies the session of the transactions it admitted; the sender spreads them over all four,
+        // so every member's notices (from its transport thread) must arrive for every transaction to count.
+        final int exit = bench("--nodes", "4", "--rate", "40", "--duration", "3", "--warmup", "2", "--accounts", "20",
+            "--ingress", "aeron", "--out", dir.resolve("aeron-four").toString());
+        assertEquals(0, exit, () -> "stdout:\n" + out + "\nstderr:\n" + err);
+        final List<String> lines = out.toString().lines().toList();
+        final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
+        assertEquals("notice", summary.get("finality").asText());
+        assertEquals(120, summary.get("sent").asLong());
+        assertEquals(120, summary.get("finalized").asLong(), "every transaction told finalized by the member it went to");
+        assertEquals(0, summary.get("lost").asLong());
+        assertTrue(summary.get("p50_us").asLong() > 0 && summary.get("p50_us").asLong() <= summary.get("p99_us").asLong());
     }
 
     @Test
@@ -263,6 +282,7 @@ class BenchCommandTest
         final List<String> lines = out.toString().lines().toList();
         final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
         assertEquals("aeron", summary.get("ingress").asText());
+        assertEquals("subscription", summary.get("finality").asText(), "a killed member's sessions cannot be told");
         assertTrue(summary.get("leader_kill").get("blocks_after").asLong() > 0, summary::toString);
         final long sent = summary.get("sent").asLong();
         assertEquals(sent, summary.get("finalized").asLong() + summary.get("rejected").asLong() + summary.get("failed").asLong() +
@@ -307,6 +327,12 @@ class BenchCommandTest
         assertEquals(2, bench("--rpc", "http://127.0.0.1:8545", "http://127.0.0.1:8546", "--ingress", "aeron",
             "--ingress-endpoint", "127.0.0.1:40700"));
         assertTrue(err.toString().contains("one --ingress-endpoint per --rpc URL"), err.toString());
+        assertEquals(2, bench("--nodes", "1", "--finality", "notice"));
+        assertTrue(err.toString().contains("--finality notice needs --ingress aeron"), err.toString());
+        assertEquals(2, bench("--nodes", "4", "--ingress", "aeron", "--finality", "notice", "--kill-leader-at", "1"));
+        assertTrue(err.toString().contains("--finality notice cannot follow --kill-leader-at"), err.toString());
+        assertEquals(2, bench("--nodes", "1", "--finality", "websocket"));
+        assertTrue(err.toString().contains("--finality must be auto, notice or subscription"), err.toString());
         assertEquals("", out.toString(), "nothing started for a usage error");
     }
 }

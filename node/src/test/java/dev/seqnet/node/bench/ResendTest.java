@@ -68,12 +68,12 @@ class ResendTest
         {
             // A cold client queues its first few hundred ms of sends while it connects: that would put them all on
             // the way before any refusal came back.
-            final RunResult primed = new OpenLoopRun(sender, subscriber, priming, RATE, 0, 0, PRIMING / RATE, GRACE_S,
+            final RunResult primed = new OpenLoopRun(sender, new SubscriptionFeed(subscriber), priming, RATE, 0, 0, PRIMING / RATE, GRACE_S,
                 new PrintWriter(new StringWriter()), null, null, "").run();
             assertEquals(PRIMING, primed.finalized());
             assertEquals(0, primed.resent());
             armed.set(true);
-            result = new OpenLoopRun(sender, subscriber, load, RATE, 0, 0, TXS / RATE, GRACE_S, new PrintWriter(progress),
+            result = new OpenLoopRun(sender, new SubscriptionFeed(subscriber), load, RATE, 0, 0, TXS / RATE, GRACE_S, new PrintWriter(progress),
                 null, null, "").firstBackoffMs(BACKOFF_MS).run();
 
             assertEquals(TXS, result.sent());
@@ -127,12 +127,12 @@ class ResendTest
             // Blocks stall for longer than the sends take: without a window every account's sends pile up.
             final PrintWriter quiet = new PrintWriter(new StringWriter());
             fake.pauseBlocksFor((long)(2_000 * PRIMING / RATE));
-            new OpenLoopRun(sender, subscriber, priming, RATE, 0, 0, PRIMING / RATE, GRACE_S, quiet, null, null, "").window(0).run();
+            new OpenLoopRun(sender, new SubscriptionFeed(subscriber), priming, RATE, 0, 0, PRIMING / RATE, GRACE_S, quiet, null, null, "").window(0).run();
             assertTrue(fake.deepestQueue() > 4, "without a window the pool holds what blocks lag behind: " + fake.deepestQueue());
 
             fake.resetDeepestQueue();
             fake.pauseBlocksFor((long)(2_000 * TXS / RATE));
-            final RunResult result = new OpenLoopRun(sender, subscriber, load, RATE, 0, 0, TXS / RATE, GRACE_S, quiet, null, null, "")
+            final RunResult result = new OpenLoopRun(sender, new SubscriptionFeed(subscriber), load, RATE, 0, 0, TXS / RATE, GRACE_S, quiet, null, null, "")
                 .window(4).run();
             assertEquals(TXS, result.finalized());
             assertEquals(0, result.resent());
