@@ -128,27 +128,30 @@ final class AccountPacer implements TxSender.Replies
     /** Transactions {@code from} … {@code to − 1} are due: each goes out unless its account is held back. */
     void due(final int from, final int to)
     {
-        sender.onLoop(() ->
+        sender.onLoop(() -> dueOnLoop(from, to));
+    }
+
+    /** {@link #due} on the sender's loop thread (from a {@link TxSender.Schedule} it runs). */
+    void dueOnLoop(final int from, final int to)
+    {
+        dueEnd = to;
+        for (int i = from; i < to; i++)
         {
-            dueEnd = to;
-            for (int i = from; i < to; i++)
+            final int slot = i % stride;
+            if (gate[slot] >= 0)
             {
-                final int slot = i % stride;
-                if (gate[slot] >= 0)
-                {
-                    state.compareAndSet(i, NOT_DUE, HELD);
-                }
-                else if (windowFull(i))
-                {
-                    state.compareAndSet(i, NOT_DUE, HELD);
-                    holdAtWindow(slot, i);
-                }
-                else
-                {
-                    send(i, NOT_DUE);
-                }
+                state.compareAndSet(i, NOT_DUE, HELD);
             }
-        });
+            else if (windowFull(i))
+            {
+                state.compareAndSet(i, NOT_DUE, HELD);
+                holdAtWindow(slot, i);
+            }
+            else
+            {
+                send(i, NOT_DUE);
+            }
+        }
     }
 
     @Override

@@ -41,8 +41,8 @@ import java.util.concurrent.locks.LockSupport;
  * instead of JSON-RPC: one {@code SubmitTransaction} per transaction, answered by a {@code SubmitReply} on this
  * sender's response channel, and followed by a {@code TxFinalized} notice on the same channel when a block finalizes
  * it (the {@link FinalityFeed} this sender also is). It runs its own media driver and Aeron client, both invoked by its
- * one loop thread, which also runs the tasks and timers of the {@link AccountPacer} and tells the feed's listener;
- * {@link #onLoop} wakes it at once, so a send is not held back by the loop's idle park.
+ * one loop thread, which also sends on the run's schedule ({@link #pace}: it wakes for each due send itself), runs
+ * the tasks and timers of the {@link AccountPacer} and tells the feed's listener; {@link #onLoop} wakes it at once.
  */
 final class AeronSender implements TxSender, FinalityFeed
 {
@@ -75,8 +75,8 @@ final class AeronSender implements TxSender, FinalityFeed
     private final byte[] reasonBytes = new byte[1024];
     private final ManyToOneConcurrentLinkedQueue<Runnable> tasks = new ManyToOneConcurrentLinkedQueue<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
-    private final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
-        TimeUnit.MICROSECONDS.toNanos(100));
+    private static final long MAX_IDLE_PARK_NS = TimeUnit.MICROSECONDS.toNanos(100);
+    private final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), MAX_IDLE_PARK_NS);
     private final Thread loop;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -85,6 +85,9 @@ final class AeronSender implements TxSender, FinalityFeed
     /** Loop thread only: the followed load's epoch (in every correlation id sent) and whom to tell of its finality. */
     private int epoch;
     private FinalityFeed.Listener finalityListener;
+    /** Loop thread only: the schedule this loop sends on ({@link #pace}), and when its next send is due. */
+    private Schedule schedule;
+    private long nextDueNs;
     private long timerSeq;
     private final long replyTimeoutNs;
     /**
@@ -231,7 +234,22 @@ final class AeronSender implements TxSender, FinalityFeed
                     timers.poll().task.run();
                     work++;
                 }
-                idle.idle(work);
+                if (null != schedule && now - nextDueNs >= 0)
+                {
+                    nextDueNs = schedule.due(now);
+                    schedule = Long.MAX_VALUE == nextDueNs ? null : schedule;
+                    work++;
+                }
+                final long untilDue = null == schedule ? Long.MAX_VALUE : nextDueNs - now;
+                if (work == 0 && untilDue < MAX_IDLE_PARK_NS)
+                {
+                    // The next send is nearer than the longest idle park: sleep exactly until it (1 µs timer slack).
+                    LockSupport.parkNanos(untilDue);
+                }
+                else
+                {
+                    idle.idle(work);
+                }
             }
         }
         catch (final Throwable t)
@@ -432,6 +450,18 @@ final class AeronSender implements TxSender, FinalityFeed
                 listener.finalized((int)correlationId, arrived);
             }
         }
+    }
+
+    /** Runs the schedule on this sender's loop thread: no other thread wakes for a send. */
+    @Override
+    public boolean pace(final Schedule schedule)
+    {
+        onLoop(() ->
+        {
+            this.schedule = schedule;
+            nextDueNs = System.nanoTime();
+        });
+        return true;
     }
 
     @Override

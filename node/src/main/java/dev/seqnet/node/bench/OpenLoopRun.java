@@ -57,6 +57,8 @@ final class OpenLoopRun implements FinalityFeed.Listener, AccountPacer.Outcomes
     private final AtomicInteger sampleCount = new AtomicInteger();
 
     private long t0;
+    /** The first transaction not yet handed to the pacer: the pacing thread's (the sender's loop, when it paces). */
+    private int nextToSend;
     private volatile int scheduled;
     private volatile boolean running;
     /** Written only by the finality feed's thread. */
@@ -161,33 +163,32 @@ final class OpenLoopRun implements FinalityFeed.Listener, AccountPacer.Outcomes
         progress.start();
         try
         {
-            int next = 0;
-            while (next < total)
+            if (sender.pace(this::dueOnLoop))
             {
-                failIfSubscriptionLost();
-                final long now = System.nanoTime();
-                int end = next;
-                while (end < total && intended(end) <= now)
+                // The sender's loop sends on schedule itself; this thread only watches.
+                while (scheduled < total)
                 {
-                    if (end >= warmupCount)
-                    {
-                        sendLag.recordValue(Math.max(0, now - intended(end)) / 1000);
-                    }
-                    end++;
+                    failIfSubscriptionLost();
+                    TimeUnit.MILLISECONDS.sleep(2);
                 }
-                if (end > next)
+            }
+            else
+            {
+                while (nextToSend < total)
                 {
-                    if (next <= warmupCount && end > warmupCount)
+                    failIfSubscriptionLost();
+                    final long now = System.nanoTime();
+                    final int end = dueThrough(now);
+                    if (end > nextToSend)
                     {
-                        backlogAtMeasureStart = warmupCount - resolved.get();
+                        pacer.due(nextToSend, end);
+                        nextToSend = end;
+                        scheduled = end;
                     }
-                    pacer.due(next, end);
-                    next = end;
-                    scheduled = end;
-                }
-                else
-                {
-                    LockSupport.parkNanos(intended(next) - now);
+                    else
+                    {
+                        LockSupport.parkNanos(intended(nextToSend) - now);
+                    }
                 }
             }
             // Drain while blocks keep finalizing the backlog (a refused transaction may get in long after its
@@ -220,6 +221,43 @@ final class OpenLoopRun implements FinalityFeed.Listener, AccountPacer.Outcomes
             paths.markEnd();
         }
         return result();
+    }
+
+    /**
+     * The end of the transactions due at {@code now} from {@link #nextToSend}; records their send lag and, when the
+     * measured part begins among them, the backlog.
+     */
+    private int dueThrough(final long now)
+    {
+        final int total = load.size();
+        final int next = nextToSend;
+        int end = next;
+        while (end < total && intended(end) <= now)
+        {
+            if (end >= warmupCount)
+            {
+                sendLag.recordValue(Math.max(0, now - intended(end)) / 1000);
+            }
+            end++;
+        }
+        if (end > next && next <= warmupCount && end > warmupCount)
+        {
+            backlogAtMeasureStart = warmupCount - resolved.get();
+        }
+        return end;
+    }
+
+    /** The schedule as the sender's loop thread runs it ({@link TxSender#pace}): sends what is due, directly. */
+    private long dueOnLoop(final long now)
+    {
+        final int end = dueThrough(now);
+        if (end > nextToSend)
+        {
+            pacer.dueOnLoop(nextToSend, end);
+            nextToSend = end;
+            scheduled = end;
+        }
+        return nextToSend < load.size() ? intended(nextToSend) : Long.MAX_VALUE;
     }
 
     private long intended(final int i)

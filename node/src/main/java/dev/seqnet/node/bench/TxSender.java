@@ -41,6 +41,26 @@ interface TxSender extends AutoCloseable
      */
     void send(SignedLoad load, int i, int attempt, Replies replies);
 
+    /**
+     * A send schedule the sender's loop thread runs itself ({@link #pace}): {@code due(now)} sends what is due at
+     * {@code now} and returns the {@link System#nanoTime()} at which the next send is due, or {@link Long#MAX_VALUE}
+     * when none is left.
+     */
+    interface Schedule
+    {
+        long due(long now);
+    }
+
+    /**
+     * Runs {@code schedule} on the loop thread, which then wakes for each due send itself, so that no other thread
+     * has to wake at the send time and then wake the loop. Returns false when this sender cannot (the caller then
+     * paces from its own thread through {@link #onLoop}).
+     */
+    default boolean pace(Schedule schedule)
+    {
+        return false;
+    }
+
     @Override
     void close();
 }

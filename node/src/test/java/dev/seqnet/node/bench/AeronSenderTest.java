@@ -37,6 +37,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AeronSenderTest
 {
+    /** Replies for tests that look at what the stand-in received, not at the answers. */
+    private static final TxSender.Replies IGNORE_REPLIES = new TxSender.Replies()
+    {
+        @Override
+        public void replied(final int index, final String error)
+        {
+        }
+
+        @Override
+        public void failed(final int index, final Throwable cause)
+        {
+        }
+    };
+
     private StandIn answering;
     private StandIn swallowing;
     private AeronSender sender;
@@ -102,22 +116,10 @@ class AeronSenderTest
     @Timeout(60)
     void finalityNoticesReachTheFollowerOfTheirLoadOnly() throws Exception
     {
-        answering = new StandIn(true, true);
-        sender = new AeronSender(List.of(answering.endpoint), 3001, TimeUnit.SECONDS.toNanos(120));
+        startWithANotifyingMember();
         final SignedLoad first = SignedLoad.sign(BenchAccounts.derived(2), 3, 5115);
         final SignedLoad second = SignedLoad.sign(BenchAccounts.derived(2), 3, 5115);
-        final TxSender.Replies ignore = new TxSender.Replies()
-        {
-            @Override
-            public void replied(final int index, final String error)
-            {
-            }
-
-            @Override
-            public void failed(final int index, final Throwable cause)
-            {
-            }
-        };
+        final TxSender.Replies ignore = IGNORE_REPLIES;
         final List<Integer> told = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<Long> toldAt = new java.util.concurrent.CopyOnWriteArrayList<>();
         sender.follow(first, (i, nanos) ->
@@ -153,6 +155,48 @@ class AeronSenderTest
         Thread.sleep(100);
         assertEquals(List.of(2), toldSecond, "nobody is told once the follower stopped");
         assertNull(sender.failure());
+    }
+
+    @Test
+    @Timeout(60)
+    void theLoopSendsOnTheScheduleItRuns() throws Exception
+    {
+        startWithANotifyingMember();
+        final SignedLoad load = SignedLoad.sign(BenchAccounts.derived(3), 3, 5115);
+        final TxSender.Replies ignore = IGNORE_REPLIES;
+        final long period = TimeUnit.MILLISECONDS.toNanos(30);
+        final long start = System.nanoTime() + period;
+        final List<long[]> calls = new java.util.concurrent.CopyOnWriteArrayList<>(); // {now, sent so far}
+        final int[] next = {0};
+        assertTrue(sender.pace(now ->
+        {
+            while (next[0] < 3 && start + next[0] * period <= now)
+            {
+                sender.send(load, next[0]++, 0, ignore);
+            }
+            calls.add(new long[] {now, next[0]});
+            return next[0] < 3 ? start + next[0] * period : Long.MAX_VALUE;
+        }), "the Aeron sender paces on its loop");
+        await(() -> answering.submits.get() == 3);
+        Thread.sleep(50);
+        for (final long[] call : calls)
+        {
+            if (call[1] > 0)
+            {
+                assertTrue(call[0] - (start + (call[1] - 1) * period) >= 0, "nothing sent before it was due");
+            }
+        }
+        final long last = calls.get(calls.size() - 1)[0];
+        assertTrue(last - (start + 2 * period) >= 0, "the third send waited for its time");
+        assertEquals(3, calls.get(calls.size() - 1)[1]);
+        assertTrue(calls.size() <= 3 + 3, "the loop is called when a send is due, not on every duty cycle: " + calls.size());
+    }
+
+    /** One stand-in member that admits every submit and tells it finalized at once; a sender to it. */
+    private void startWithANotifyingMember() throws Exception
+    {
+        answering = new StandIn(true, true);
+        sender = new AeronSender(List.of(answering.endpoint), 3001, TimeUnit.SECONDS.toNanos(120));
     }
 
     private static void await(final java.util.function.BooleanSupplier condition) throws InterruptedException
