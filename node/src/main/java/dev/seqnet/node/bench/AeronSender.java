@@ -452,7 +452,7 @@ final class AeronSender implements TxSender, FinalityFeed
         }
     }
 
-    /** Runs the schedule on this sender's loop thread: no other thread wakes for a send. */
+    /** Runs the schedule on this sender's loop thread: no other thread wakes for a send; null stops the one running. */
     @Override
     public boolean pace(final Schedule schedule)
     {

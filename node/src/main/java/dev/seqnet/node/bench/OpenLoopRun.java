@@ -161,9 +161,11 @@ final class OpenLoopRun implements FinalityFeed.Listener, AccountPacer.Outcomes
         final Thread progress = new Thread(this::progressLoop, "seqnet-bench-progress");
         progress.setDaemon(true);
         progress.start();
+        boolean paced = false;
         try
         {
-            if (sender.pace(this::dueOnLoop))
+            paced = sender.pace(this::dueOnLoop);
+            if (paced)
             {
                 // The sender's loop sends on schedule itself; this thread only watches.
                 while (scheduled < total)
@@ -206,6 +208,10 @@ final class OpenLoopRun implements FinalityFeed.Listener, AccountPacer.Outcomes
         }
         finally
         {
+            if (paced && scheduled < total)
+            {
+                sender.pace(null); // the run failed before its last send: the loop stops sending for it
+            }
             running = false;
             progress.interrupt();
             progress.join();

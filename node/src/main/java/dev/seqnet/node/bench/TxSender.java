@@ -53,8 +53,8 @@ interface TxSender extends AutoCloseable
 
     /**
      * Runs {@code schedule} on the loop thread, which then wakes for each due send itself, so that no other thread
-     * has to wake at the send time and then wake the loop. Returns false when this sender cannot (the caller then
-     * paces from its own thread through {@link #onLoop}).
+     * has to wake at the send time and then wake the loop; {@code null} stops the schedule running. Returns false
+     * when this sender cannot (the caller then paces from its own thread through {@link #onLoop}).
      */
     default boolean pace(Schedule schedule)
     {

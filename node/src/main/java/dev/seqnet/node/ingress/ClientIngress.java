@@ -771,9 +771,9 @@ public final class ClientIngress implements Agent, AutoCloseable
         }
 
         /**
-         * How many admitted transactions wait for their {@code TxFinalized} notice, per table (two tables; about
-         * 96 bytes each in all): when that many are waiting, those admitted before the previous turn get no notice
-         * ({@code client.noticesUntracked}). 0 turns notices off.
+         * How many admitted transactions wait for their {@code TxFinalized} notice, per table (two tables, each about
+         * 96 bytes per tracked transaction): when that many are waiting, those admitted before the previous turn get
+         * no notice ({@code client.noticesUntracked}). 0 turns notices off.
          */
         public Context finalityTracked(final int finalityTracked)
         {

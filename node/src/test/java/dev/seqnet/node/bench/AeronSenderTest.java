@@ -192,6 +192,27 @@ class AeronSenderTest
         assertTrue(calls.size() <= 3 + 3, "the loop is called when a send is due, not on every duty cycle: " + calls.size());
     }
 
+    @Test
+    @Timeout(60)
+    void aScheduleStopsWhenTheRunStopsIt() throws Exception
+    {
+        startWithANotifyingMember();
+        final SignedLoad load = SignedLoad.sign(BenchAccounts.derived(2), 1000, 5115);
+        final int[] next = {0};
+        sender.pace(now ->
+        {
+            sender.send(load, next[0]++, 0, IGNORE_REPLIES);
+            return now + TimeUnit.MILLISECONDS.toNanos(5);
+        });
+        await(() -> answering.submits.get() >= 3);
+        sender.pace(null);
+        Thread.sleep(50); // what was sent before the stop reached the loop arrives meanwhile
+        final int atStop = answering.submits.get();
+        Thread.sleep(100);
+        assertEquals(atStop, answering.submits.get(), "nothing sent once the schedule was stopped");
+        assertTrue(atStop < 100, "the schedule ran at its pace, not flat out: " + atStop);
+    }
+
     /** One stand-in member that admits every submit and tells it finalized at once; a sender to it. */
     private void startWithANotifyingMember() throws Exception
     {
