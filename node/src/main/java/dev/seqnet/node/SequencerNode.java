@@ -335,6 +335,10 @@ public final class SequencerNode implements AutoCloseable
         {
             subscriptions.close();
         }
+        if (clientIngress != null && view != null)
+        {
+            view.removeListener(clientIngress.finalityListener()); // nothing drains its queue once it stops
+        }
         // The pipeline drains before the transport thread stops: with ingress.sequencer_on_transport that thread
         // is the one draining, and in any case it runs the media driver the drain's sends go through.
         if (pipeline != null)

@@ -154,6 +154,24 @@ class ClientIngressTest
     }
 
     @Test
+    void aVersionOneClientGetsVersionOneRepliesAndNoNotices() throws Exception
+    {
+        final String endpoint = startNode();
+        client = new TestClient(endpoint);
+        client.version = 1;
+        assertEquals(SubmitStatus.CONNECTED, client.connect(1).status);
+        final Reply admitted = client.submit(5, Hex.decode(TestNodes.transfer(6, 0)));
+        assertEquals(SubmitStatus.ADMITTED, admitted.status);
+        assertEquals(1, admitted.version, "answered in the client's own schema version");
+        final RpcClient rpc = new RpcClient(node.rpcUrl());
+        assertTrue(TestNodes.awaitIncluded(rpc, Hex.encode(admitted.txHash)) >= 1);
+        Thread.sleep(200);
+        client.responses.poll(client.assembler, 100);
+        assertTrue(client.finalized.isEmpty(), "a version 1 client does not know TxFinalized, so it is not sent one");
+        assertEquals(0, rpc.call("seq_status").get("counters").get("client.notices").asLong());
+    }
+
+    @Test
     void badInputIsCountedAndDroppedAndTheNodeKeepsServing() throws Exception
     {
         final String endpoint = startNode();
@@ -232,6 +250,7 @@ class ClientIngressTest
     /** A decoded SubmitReply. */
     private static final class Reply
     {
+        int version;
         long correlationId;
         SubmitStatus status;
         byte[] txHash = new byte[32];
@@ -249,6 +268,8 @@ class ClientIngressTest
         private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(256 * 1024));
         private final MessageHeaderEncoder header = new MessageHeaderEncoder();
         private Reply last;
+        /** The schema version this client writes in its headers. */
+        int version = MessageHeaderEncoder.SCHEMA_VERSION;
         /** Every TxFinalized notice received: correlation id -> (height, block hash hex). */
         final java.util.Map<Long, Object[]> finalized = new java.util.concurrent.ConcurrentHashMap<>();
         int noticeMessages;
@@ -269,8 +290,9 @@ class ClientIngressTest
                 noticeMessages++;
                 return;
             }
-            final SubmitReplyDecoder decoder = new SubmitReplyDecoder().wrapAndApplyHeader(b, offset, new MessageHeaderDecoder());
+            final SubmitReplyDecoder decoder = new SubmitReplyDecoder().wrapAndApplyHeader(b, offset, header);
             final Reply reply = new Reply();
+            reply.version = header.version();
             reply.correlationId = decoder.correlationId();
             reply.status = decoder.status();
             decoder.getTxHash(reply.txHash, 0, 32);
@@ -299,8 +321,9 @@ class ClientIngressTest
 
         void connectTo(final long correlationId, final String channel) throws InterruptedException
         {
-            final ClientConnectEncoder encoder = new ClientConnectEncoder().wrapAndApplyHeader(buffer, 0, header)
-                .correlationId(correlationId)
+            final ClientConnectEncoder encoder = new ClientConnectEncoder().wrapAndApplyHeader(buffer, 0, header);
+            header.version(version);
+            encoder.correlationId(correlationId)
                 .responseStreamId(1)
                 .responseChannel(channel);
             offer(MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
@@ -314,8 +337,9 @@ class ClientIngressTest
 
         void submitNoReply(final long correlationId, final byte[] raw) throws InterruptedException
         {
-            final SubmitTransactionEncoder encoder = new SubmitTransactionEncoder().wrapAndApplyHeader(buffer, 0, header)
-                .correlationId(correlationId)
+            final SubmitTransactionEncoder encoder = new SubmitTransactionEncoder().wrapAndApplyHeader(buffer, 0, header);
+            header.version(version);
+            encoder.correlationId(correlationId)
                 .putRaw(raw, 0, raw.length);
             offer(MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
         }

@@ -63,6 +63,8 @@ final class AccountPacer implements TxSender.Replies
     }
 
     private final TxSender sender;
+    /** Loop thread only: the run has ended ({@link #stop}). */
+    private boolean stopped;
     private final SignedLoad load;
     private final AtomicIntegerArray state;
     private final Outcomes outcomes;
@@ -213,8 +215,21 @@ final class AccountPacer implements TxSender.Replies
         sender.later(Math.max(1, jittered), () -> resend(i));
     }
 
+    /**
+     * Ends this pacer's run: resends and window checks still queued on the sender do nothing, so a run that ended
+     * with transactions unresolved sends nothing into the next run.
+     */
+    void stop()
+    {
+        sender.onLoop(() -> stopped = true);
+    }
+
     private void resend(final int i)
     {
+        if (stopped)
+        {
+            return;
+        }
         if (gate[i % stride] != i)
         {
             return; // an earlier transaction of the account took its place
@@ -290,6 +305,10 @@ final class AccountPacer implements TxSender.Replies
     private void checkWindows()
     {
         checkScheduled = false;
+        if (stopped)
+        {
+            return;
+        }
         final int listed = waitingCount;
         int ready = 0;
         waitingCount = 0;

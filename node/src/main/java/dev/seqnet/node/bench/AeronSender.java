@@ -234,13 +234,14 @@ final class AeronSender implements TxSender, FinalityFeed
                     timers.poll().task.run();
                     work++;
                 }
-                if (null != schedule && now - nextDueNs >= 0)
+                final long beforeSends = System.nanoTime(); // the lag counts this cycle's work so far
+                if (null != schedule && beforeSends - nextDueNs >= 0)
                 {
-                    nextDueNs = schedule.due(now);
+                    nextDueNs = schedule.due(beforeSends);
                     schedule = Long.MAX_VALUE == nextDueNs ? null : schedule;
                     work++;
                 }
-                final long untilDue = null == schedule ? Long.MAX_VALUE : nextDueNs - now;
+                final long untilDue = null == schedule ? Long.MAX_VALUE : nextDueNs - beforeSends;
                 if (work == 0 && untilDue < MAX_IDLE_PARK_NS)
                 {
                     // The next send is nearer than the longest idle park: sleep exactly until it (1 µs timer slack).
@@ -414,10 +415,11 @@ final class AeronSender implements TxSender, FinalityFeed
         final Replies to = replies;
         final int i = (int)correlationId;
         final int attempt = (int)(correlationId >>> 32);
-        final int inflight = correlationId < 0 ? -1 : inflightTarget.get(i);
+        final boolean thisRun = (int)(correlationId >>> EPOCH_SHIFT) == epoch;
+        final int inflight = correlationId < 0 || !thisRun ? -1 : inflightTarget.get(i);
         if (null == to || inflight < 0 || inflight >>> 8 != (attempt & 0xFF_FFFF))
         {
-            return; // not ours, or an attempt already reported failed (timed out, or its member excluded)
+            return; // not ours, an earlier run's, or an attempt already reported failed (timed out, or its member excluded)
         }
         inflightTarget.remove(i);
         inflightSentNs.remove(i);
@@ -458,6 +460,14 @@ final class AeronSender implements TxSender, FinalityFeed
     {
         onLoop(() ->
         {
+            if (null != schedule)
+            {
+                // A new run: what the last one left in flight is forgotten, and its late answers (their epoch) ignored.
+                epoch = (epoch + 1) & EPOCH_MASK;
+                inflightTarget.clear();
+                inflightSentNs.clear();
+                inflightOrder.clear();
+            }
             this.schedule = schedule;
             nextDueNs = System.nanoTime();
         });

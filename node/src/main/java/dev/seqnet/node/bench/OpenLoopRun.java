@@ -32,6 +32,8 @@ final class OpenLoopRun implements FinalityFeed.Listener, AccountPacer.Outcomes
     private static final int MAX_SAMPLES = 5;
     private static final long LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long SEND_TIMER_SLACK_NS = 1_000;
+    /** How long past the last scheduled send a sender that paces may take to make it before the run gives up. */
+    private static final long LOOP_STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final TxSender sender;
     private final FinalityFeed finality;
@@ -168,9 +170,15 @@ final class OpenLoopRun implements FinalityFeed.Listener, AccountPacer.Outcomes
             if (paced)
             {
                 // The sender's loop sends on schedule itself; this thread only watches.
+                final long lastDue = intended(total - 1);
                 while (scheduled < total)
                 {
                     failIfSubscriptionLost();
+                    if (System.nanoTime() - lastDue > LOOP_STALL_NANOS)
+                    {
+                        throw new IllegalStateException("the sender's loop is " + TimeUnit.NANOSECONDS.toSeconds(LOOP_STALL_NANOS) +
+                            " s past the last scheduled send and has not made it");
+                    }
                     TimeUnit.MILLISECONDS.sleep(2);
                 }
             }
@@ -208,14 +216,22 @@ final class OpenLoopRun implements FinalityFeed.Listener, AccountPacer.Outcomes
         }
         finally
         {
-            if (paced && scheduled < total)
-            {
-                sender.pace(null); // the run failed before its last send: the loop stops sending for it
-            }
             running = false;
             progress.interrupt();
             progress.join();
-            finality.follow(load, null);
+            try
+            {
+                if (paced && scheduled < total)
+                {
+                    sender.pace(null); // the run failed before its last send: the loop stops sending for it
+                }
+                pacer.stop();
+                finality.follow(load, null);
+            }
+            catch (final IllegalStateException e)
+            {
+                // the sender's loop has failed: nothing is running to stop; the run's own failure is the one to report
+            }
         }
         drainIntervals(System.nanoTime());
         if (paths != null)
@@ -278,6 +294,11 @@ final class OpenLoopRun implements FinalityFeed.Listener, AccountPacer.Outcomes
 
     private void failIfSubscriptionLost()
     {
+        final String senderFailure = sender.failure();
+        if (senderFailure != null)
+        {
+            throw new IllegalStateException(senderFailure);
+        }
         final String failure = finality.failure();
         if (failure != null)
         {

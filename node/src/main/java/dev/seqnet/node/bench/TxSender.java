@@ -61,6 +61,12 @@ interface TxSender extends AutoCloseable
         return false;
     }
 
+    /** Why the sender stopped working (its loop failed), or null. */
+    default String failure()
+    {
+        return null;
+    }
+
     @Override
     void close();
 }

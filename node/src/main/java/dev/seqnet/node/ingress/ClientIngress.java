@@ -67,11 +67,16 @@ public final class ClientIngress implements Agent, AutoCloseable
     /** The reply ring's message types. */
     private static final int REPLY_MSG = 1;
     private static final int NOTICE_MSG = 2;
-    /** Notice record: slot (4), generation (4), height (8), block hash (32), count (4), correlation ids (8 each). */
+    /**
+     * Notice record: slot (4), generation (4), height (8), count (4), 4 unused, block hash (32), correlation ids (8
+     * each), so that every long is 8-aligned (records start 8-aligned).
+     */
     private static final int NOTICE_HEIGHT_OFFSET = 8;
-    private static final int NOTICE_HASH_OFFSET = 16;
-    private static final int NOTICE_COUNT_OFFSET = 48;
-    private static final int NOTICE_IDS_OFFSET = 52;
+    private static final int NOTICE_COUNT_OFFSET = 16;
+    private static final int NOTICE_HASH_OFFSET = 24;
+    private static final int NOTICE_IDS_OFFSET = 56;
+    /** The first client schema version that has {@code TxFinalized}: older sessions get no notices. */
+    private static final int NOTICES_SINCE_VERSION = 2;
     /** Reply record: slot (4), generation (4), correlationId (8), status (1), hash (32), reason length (4), reason. */
     private static final int SLOT_OFFSET = 0;
     private static final int GENERATION_OFFSET = 4;
@@ -252,7 +257,7 @@ public final class ClientIngress implements Agent, AutoCloseable
         switch (headerDecoder.templateId())
         {
             case ClientConnectDecoder.TEMPLATE_ID:
-                onConnect(buffer, body, end, header.sessionId());
+                onConnect(buffer, body, end, header.sessionId(), headerDecoder.version());
                 break;
             case SubmitTransactionDecoder.TEMPLATE_ID:
                 onSubmit(buffer, body, end, header.sessionId());
@@ -262,7 +267,8 @@ public final class ClientIngress implements Agent, AutoCloseable
         }
     }
 
-    private void onConnect(final DirectBuffer buffer, final int body, final int end, final int imageSessionId)
+    private void onConnect(
+        final DirectBuffer buffer, final int body, final int end, final int imageSessionId, final int clientVersion)
     {
         // Bounds first: a var-data length must lie inside the frame before anything is read through it.
         final int lengthAt = body + ClientConnectDecoder.BLOCK_LENGTH;
@@ -307,7 +313,8 @@ public final class ClientIngress implements Agent, AutoCloseable
             counters.sessionsRefused.incrementAndGet();
             return;
         }
-        final Session session = new Session(imageSessionId, slot, ++generations, correlationId);
+        // Answered in the client's own schema version; only a client of version 2 or later knows TxFinalized.
+        final Session session = new Session(imageSessionId, slot, ++generations, correlationId, clientVersion);
         try
         {
             session.registrationId = aeron.asyncAddExclusivePublication(channel, streamId);
@@ -401,7 +408,8 @@ public final class ClientIngress implements Agent, AutoCloseable
         // as is the answer's small callback (the RPC path makes a future and a JSON tree instead).
         final byte[] raw = new byte[(int)rawLength];
         buffer.getBytes(lengthAt + 4, raw);
-        final Pending pending = new Pending(this, session.slot, session.generation, correlationId);
+        final Pending pending = new Pending(this, session.slot, session.generation, correlationId,
+            session.clientVersion >= NOTICES_SINCE_VERSION);
         if (!pipeline.submit(raw, pending))
         {
             enqueue(session.slot, session.generation, correlationId, SubmitStatus.OVERLOADED, NO_HASH,
@@ -521,7 +529,7 @@ public final class ClientIngress implements Agent, AutoCloseable
         {
             return offerNotice(session, buffer, index);
         }
-        final int replyLength = encodeReply(buffer.getLong(index + CORRELATION_OFFSET),
+        final int replyLength = encodeReply(session.clientVersion, buffer.getLong(index + CORRELATION_OFFSET),
             SubmitStatus.get(buffer.getByte(index + STATUS_OFFSET)), buffer, index + HASH_OFFSET,
             index + REASON_OFFSET, buffer.getInt(index + REASON_LENGTH_OFFSET));
         return offerReply(session, replyLength) ?
@@ -535,10 +543,12 @@ public final class ClientIngress implements Agent, AutoCloseable
      * @return the encoded length, header included.
      */
     private int encodeReply(
-        final long correlationId, final SubmitStatus status, final DirectBuffer source, final int hashAt,
-        final int reasonAt, final int reasonLength)
+        final int clientVersion, final long correlationId, final SubmitStatus status, final DirectBuffer source,
+        final int hashAt, final int reasonAt, final int reasonLength)
     {
-        replyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+        replyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder);
+        headerEncoder.version(clientVersion); // SubmitReply is the same in every version so far
+        replyEncoder
             .correlationId(correlationId)
             .status(status)
             .putTxHash(source, hashAt, 32)
@@ -608,7 +618,7 @@ public final class ClientIngress implements Agent, AutoCloseable
             if (null != session.publication && session.publication.isConnected())
             {
                 final long result = session.publication.offer(
-                    replyBuffer, 0, encodeReply(session.connectCorrelationId, SubmitStatus.CONNECTED, NO_BYTES, 0, 0, 0));
+                    replyBuffer, 0, encodeReply(session.clientVersion, session.connectCorrelationId, SubmitStatus.CONNECTED, NO_BYTES, 0, 0, 0));
                 if (result > 0)
                 {
                     session.replied = true;
@@ -666,13 +676,18 @@ public final class ClientIngress implements Agent, AutoCloseable
         final int slot;
         final int generation;
         final long connectCorrelationId;
+        /** The schema version of the client's connect: its replies carry it, and notices go only from version 2. */
+        final int clientVersion;
         long registrationId = Aeron.NULL_VALUE;
         ExclusivePublication publication;
         boolean replied;
         long connectDeadlineNs;
 
-        Session(final int imageSessionId, final int slot, final int generation, final long connectCorrelationId)
+        Session(
+            final int imageSessionId, final int slot, final int generation, final long connectCorrelationId,
+            final int clientVersion)
         {
+            this.clientVersion = clientVersion;
             this.imageSessionId = imageSessionId;
             this.slot = slot;
             this.generation = generation;
@@ -687,9 +702,13 @@ public final class ClientIngress implements Agent, AutoCloseable
         private final int slot;
         private final int generation;
         private final long correlationId;
+        private final boolean notify;
 
-        Pending(final ClientIngress ingress, final int slot, final int generation, final long correlationId)
+        Pending(
+            final ClientIngress ingress, final int slot, final int generation, final long correlationId,
+            final boolean notify)
         {
+            this.notify = notify;
             this.ingress = ingress;
             this.slot = slot;
             this.generation = generation;
@@ -701,7 +720,7 @@ public final class ClientIngress implements Agent, AutoCloseable
         {
             ingress.enqueue(slot, generation, correlationId, SubmitStatus.ADMITTED, tx.hash(), null);
             final FinalityNotices notices = ingress.notices;
-            if (null != notices)
+            if (notify && null != notices)
             {
                 notices.track(tx.hash(), slot, generation, correlationId);
                 ingress.counters.noticesUntracked.lazySet(notices.untracked());
@@ -726,6 +745,11 @@ public final class ClientIngress implements Agent, AutoCloseable
         public static final int DEFAULT_MAX_SESSIONS = 64;
         /** Default reply queue: 1 MiB, about 12,000 admitted replies. */
         public static final int DEFAULT_REPLY_QUEUE_BYTES = 1024 * 1024;
+        /**
+         * Smallest reply queue: Agrona's ring takes records up to an eighth of its capacity, and the longest record, a
+         * notice of 160 ids (1,336 bytes and an 8-byte header), must fit.
+         */
+        public static final int MIN_REPLY_QUEUE_BYTES = 16 * 1024;
 
         /** Default most admitted transactions per table waiting for their {@code TxFinalized} notice (two tables). */
         public static final int DEFAULT_FINALITY_TRACKED = 16_384;
@@ -758,10 +782,11 @@ public final class ClientIngress implements Agent, AutoCloseable
             {
                 throw new IllegalArgumentException("client ingress: responseTermLength must be a power of two in [64 KiB, 16 MiB]");
             }
-            if (maxSessions < 1 || Integer.bitCount(replyQueueBytes) != 1 || fragmentLimit < 1 || replyLimit < 1)
+            if (maxSessions < 1 || Integer.bitCount(replyQueueBytes) != 1 || replyQueueBytes < MIN_REPLY_QUEUE_BYTES ||
+                fragmentLimit < 1 || replyLimit < 1)
             {
                 throw new IllegalArgumentException("client ingress: maxSessions, fragmentLimit and replyLimit must be " +
-                    "positive and replyQueueBytes a power of two");
+                    "positive and replyQueueBytes a power of two of at least " + MIN_REPLY_QUEUE_BYTES);
             }
             if (finalityTracked < 0 || finalityTracked > 1 << 24)
             {
@@ -771,8 +796,9 @@ public final class ClientIngress implements Agent, AutoCloseable
         }
 
         /**
-         * How many admitted transactions wait for their {@code TxFinalized} notice, per table (two tables, each about
-         * 96 bytes per tracked transaction): when that many are waiting, those admitted before the previous turn get
+         * How many admitted transactions wait for their {@code TxFinalized} notice, per table (two tables, each of
+         * the next power of two at or above 2 × this many 48-byte slots: 96 bytes per tracked transaction for a power
+         * of two, up to twice that otherwise): when that many are waiting, those admitted before the previous turn get
          * no notice ({@code client.noticesUntracked}). 0 turns notices off.
          */
         public Context finalityTracked(final int finalityTracked)

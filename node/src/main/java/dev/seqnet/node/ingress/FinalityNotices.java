@@ -36,7 +36,7 @@ final class FinalityNotices
         void notice(int slot, int generation, long height, byte[] blockHash, long[] ids, int offset, int count);
     }
 
-    private final long seed = ThreadLocalRandom.current().nextLong();
+    private final long seed;
     private final int tracked;
     private Table current;
     private Table previous;
@@ -51,15 +51,22 @@ final class FinalityNotices
 
     /**
      * @param tracked most transactions waiting for finality per table, in [1, 2^24]; each table takes
-     *                about 2 × tracked × 48 bytes.
+     *                2 to 4 × tracked × 48 bytes (the next power of two at or above 2 × tracked slots).
      */
     FinalityNotices(final int tracked)
+    {
+        this(tracked, ThreadLocalRandom.current().nextLong());
+    }
+
+    /** @param seed mixed into every probe start (tests give a fixed one, to reproduce a table's layout). */
+    FinalityNotices(final int tracked, final long seed)
     {
         if (tracked < 1 || tracked > 1 << 24)
         {
             throw new IllegalArgumentException("tracked must be in [1, 2^24], got " + tracked);
         }
         this.tracked = tracked;
+        this.seed = seed;
         final int capacity = Math.max(4, Integer.highestOneBit(tracked - 1 | 1) << 2); // a power of two >= 2 x tracked
         current = new Table(capacity);
         previous = new Table(capacity);

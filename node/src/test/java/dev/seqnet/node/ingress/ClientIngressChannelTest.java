@@ -34,4 +34,15 @@ class ClientIngressChannelTest
         assertNull(ClientIngress.responseChannel("not a uri", 262144));
         assertNull(ClientIngress.responseChannel("", 262144));
     }
+
+    @Test
+    void aReplyQueueTooSmallForTheLongestNoticeIsRefused()
+    {
+        final ClientIngress.Context small = new ClientIngress.Context().channel("aeron:udp?endpoint=127.0.0.1:40700")
+            .replyQueueBytes(ClientIngress.Context.MIN_REPLY_QUEUE_BYTES / 2);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, small::conclude,
+            "Agrona's ring takes records up to an eighth of it: a 160-id notice would throw on the sequencer thread");
+        new ClientIngress.Context().channel("aeron:udp?endpoint=127.0.0.1:40700")
+            .replyQueueBytes(ClientIngress.Context.MIN_REPLY_QUEUE_BYTES).conclude();
+    }
 }
