@@ -34,6 +34,8 @@ final class EmbeddedNetwork implements AutoCloseable
 
     private static final String RPC_LINE = "rpc http://";
     private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** Lines of a member's log quoted when it exits before serving. */
+    private static final int LOG_TAIL_LINES = 30;
 
     private final Path dir;
     private final List<Process> members = new ArrayList<>();
@@ -41,6 +43,7 @@ final class EmbeddedNetwork implements AutoCloseable
     private final List<Path> logs = new ArrayList<>();
     private final List<Path> configs = new ArrayList<>();
     private final List<String> ingressEndpoints = new ArrayList<>();
+    private final List<Integer> ingressPorts = new ArrayList<>();
 
     private EmbeddedNetwork(final Path dir)
     {
@@ -68,17 +71,31 @@ final class EmbeddedNetwork implements AutoCloseable
             {
                 fund.add(accounts.address(i).toHex() + "=" + wei);
             }
-            final List<Path> configs = TestnetLayout.create(network.dir.resolve("net"), nodes, chainId, fund, 0);
+            // The ingress ports are held open while the layout picks its transport ports, so that the two sets
+            // cannot overlap (a port just released by one pick can be handed out again by the next).
+            final java.net.DatagramSocket[] held = clientIngress ? holdUdpPorts(nodes) : new java.net.DatagramSocket[0];
+            final List<Path> configs;
+            try
+            {
+                configs = TestnetLayout.create(network.dir.resolve("net"), nodes, chainId, fund, 0);
+            }
+            finally
+            {
+                for (final java.net.DatagramSocket socket : held)
+                {
+                    network.ingressPorts.add(socket.getLocalPort());
+                    socket.close();
+                }
+            }
             for (final Path config : configs)
             {
                 applySettings(config, settings);
             }
             if (clientIngress)
             {
-                final int[] ports = dev.seqnet.transport.LoopbackPorts.freeUdpPorts(nodes);
                 for (int i = 0; i < nodes; i++)
                 {
-                    final String endpoint = "127.0.0.1:" + ports[i];
+                    final String endpoint = "127.0.0.1:" + network.ingressPorts.get(i);
                     applySettings(configs.get(i), List.of("client_ingress.channel=aeron:udp?endpoint=" + endpoint));
                     network.ingressEndpoints.add(endpoint);
                 }
@@ -150,6 +167,25 @@ final class EmbeddedNetwork implements AutoCloseable
         rpcUrls.add(awaitRpcUrl(process, log));
     }
 
+    /** {@code count} loopback UDP sockets bound to ephemeral ports, open until the caller closes them. */
+    private static java.net.DatagramSocket[] holdUdpPorts(final int count) throws IOException
+    {
+        final java.net.DatagramSocket[] sockets = new java.net.DatagramSocket[count];
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                sockets[i] = new java.net.DatagramSocket(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            }
+            return sockets;
+        }
+        catch (final IOException e)
+        {
+            org.agrona.CloseHelper.closeAll(sockets);
+            throw e;
+        }
+    }
+
     /** Waits for the member's {@code rpc http://host:port} line: with port 0 only the member knows its port. */
     private static String awaitRpcUrl(final Process process, final Path log) throws IOException, InterruptedException
     {
@@ -168,11 +204,27 @@ final class EmbeddedNetwork implements AutoCloseable
             }
             if (!process.isAlive())
             {
-                throw new IOException("member exited with " + process.exitValue() + " before serving; see " + log);
+                // The log may be in a directory that is deleted with the run: say why here.
+                throw new IOException("member exited with " + process.exitValue() + " before serving; see " + log +
+                    ", which ends:\n" + tail(log, LOG_TAIL_LINES));
             }
             TimeUnit.MILLISECONDS.sleep(50);
         }
         throw new IOException("member did not start serving within 60 s; see " + log);
+    }
+
+    /** The last {@code lines} lines of {@code log}, or a note that it cannot be read. */
+    static String tail(final Path log, final int lines)
+    {
+        try
+        {
+            final List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     List<String> rpcUrls()

@@ -50,4 +50,20 @@ class EmbeddedNetworkTest
             () -> EmbeddedNetwork.applySettings(file, List.of("transport.driver_threading=turbo")));
         assertTrue(invalid.getMessage().contains("driver_threading"), invalid.getMessage());
     }
+
+    @Test
+    void aMemberThatExitsEarlyIsExplainedByTheEndOfItsLog(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+        throws Exception
+    {
+        final java.nio.file.Path log = dir.resolve("member.log");
+        final StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 50; i++)
+        {
+            text.append("line ").append(i).append('\n');
+        }
+        java.nio.file.Files.writeString(log, text);
+        final String tail = EmbeddedNetwork.tail(log, 30);
+        org.junit.jupiter.api.Assertions.assertTrue(tail.startsWith("line 21\n") && tail.endsWith("line 50"), tail);
+        org.junit.jupiter.api.Assertions.assertTrue(EmbeddedNetwork.tail(dir.resolve("missing.log"), 30).startsWith("(unreadable"));
+    }
 }
