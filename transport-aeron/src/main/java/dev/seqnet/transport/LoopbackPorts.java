@@ -21,24 +21,41 @@ public final class LoopbackPorts
      */
     public static int[] freeUdpPorts(final int count)
     {
-        final DatagramSocket[] sockets = new DatagramSocket[count];
+        final DatagramSocket[] sockets = holdUdpPorts(count);
         try
         {
             final int[] ports = new int[count];
             for (int i = 0; i < count; i++)
             {
-                sockets[i] = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                 ports[i] = sockets[i].getLocalPort();
             }
             return ports;
         }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
         finally
         {
             CloseHelper.closeAll(sockets);
+        }
+    }
+
+    /**
+     * {@code count} loopback UDP sockets bound to distinct ephemeral ports, open until the caller closes them: while
+     * they are open no other pick (this process's {@link #freeUdpPorts} included) can be handed their ports.
+     */
+    public static DatagramSocket[] holdUdpPorts(final int count)
+    {
+        final DatagramSocket[] sockets = new DatagramSocket[count];
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                sockets[i] = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            }
+            return sockets;
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.closeAll(sockets);
+            throw new UncheckedIOException(ex);
         }
     }
 }

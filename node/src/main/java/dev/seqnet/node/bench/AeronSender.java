@@ -54,6 +54,11 @@ final class AeronSender implements TxSender, FinalityFeed
     private static final int RESPONSE_STREAM_ID = 1;
     /** A submit not answered in this long is reported failed (and sent again by the pacer), as a lost HTTP reply would be. */
     static final long REPLY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+    /** Where a correlation id keeps its epoch (bits 56-62), so that answers and notices of an earlier run are told apart. */
+    private static final int EPOCH_SHIFT = 56;
+    private static final int EPOCH_MASK = 0x7F;
+    /** The loop's longest idle park; a send due sooner is slept to exactly ({@link #pace}). */
+    private static final long MAX_IDLE_PARK_NS = TimeUnit.MICROSECONDS.toNanos(100);
     /** The submit publications' term: the largest message, a 128 KiB transaction, must fit in a term / 8. */
     private static final String TERM = "|term-length=2m";
 
@@ -75,14 +80,16 @@ final class AeronSender implements TxSender, FinalityFeed
     private final byte[] reasonBytes = new byte[1024];
     private final ManyToOneConcurrentLinkedQueue<Runnable> tasks = new ManyToOneConcurrentLinkedQueue<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
-    private static final long MAX_IDLE_PARK_NS = TimeUnit.MICROSECONDS.toNanos(100);
     private final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), MAX_IDLE_PARK_NS);
     private final Thread loop;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile Throwable loopFailure;
     private Replies replies;
-    /** Loop thread only: the followed load's epoch (in every correlation id sent) and whom to tell of its finality. */
+    /**
+     * Loop thread only: the current epoch, in every correlation id sent (a new one for each followed load and each paced
+     * run), and whom to tell of finality.
+     */
     private int epoch;
     private FinalityFeed.Listener finalityListener;
     /** Loop thread only: the schedule this loop sends on ({@link #pace}), and when its next send is due. */
@@ -500,12 +507,9 @@ final class AeronSender implements TxSender, FinalityFeed
         return "notice";
     }
 
-    private static final int EPOCH_SHIFT = 56;
-    private static final int EPOCH_MASK = 0x7F;
-
     /**
-     * A submit's correlation id: the followed load's epoch in bits 56-62 (so a late notice for an earlier load is not
-     * taken for this one's), the attempt in bits 32-55, the transaction's index in the low 32; never negative.
+     * A submit's correlation id: the epoch in bits 56-62 (so a late answer or notice of an earlier run is not taken for
+     * this one's), the attempt in bits 32-55, the transaction's index in the low 32; never negative.
      */
     static long correlationId(final int epoch, final int i, final int attempt)
     {

@@ -73,7 +73,8 @@ final class EmbeddedNetwork implements AutoCloseable
             }
             // The ingress ports are held open while the layout picks its transport ports, so that the two sets
             // cannot overlap (a port just released by one pick can be handed out again by the next).
-            final java.net.DatagramSocket[] held = clientIngress ? holdUdpPorts(nodes) : new java.net.DatagramSocket[0];
+            final java.net.DatagramSocket[] held = clientIngress ?
+                dev.seqnet.transport.LoopbackPorts.holdUdpPorts(nodes) : new java.net.DatagramSocket[0];
             final List<Path> configs;
             try
             {
@@ -165,25 +166,6 @@ final class EmbeddedNetwork implements AutoCloseable
         members.add(process);
         logs.add(log);
         rpcUrls.add(awaitRpcUrl(process, log));
-    }
-
-    /** {@code count} loopback UDP sockets bound to ephemeral ports, open until the caller closes them. */
-    private static java.net.DatagramSocket[] holdUdpPorts(final int count) throws IOException
-    {
-        final java.net.DatagramSocket[] sockets = new java.net.DatagramSocket[count];
-        try
-        {
-            for (int i = 0; i < count; i++)
-            {
-                sockets[i] = new java.net.DatagramSocket(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
-            }
-            return sockets;
-        }
-        catch (final IOException e)
-        {
-            org.agrona.CloseHelper.closeAll(sockets);
-            throw e;
-        }
     }
 
     /** Waits for the member's {@code rpc http://host:port} line: with port 0 only the member knows its port. */

@@ -173,7 +173,7 @@ final class OpenLoopRun implements FinalityFeed.Listener, AccountPacer.Outcomes
                 final long lastDue = intended(total - 1);
                 while (scheduled < total)
                 {
-                    failIfSubscriptionLost();
+                    failIfSenderOrFeedFailed();
                     if (System.nanoTime() - lastDue > LOOP_STALL_NANOS)
                     {
                         throw new IllegalStateException("the sender's loop is " + TimeUnit.NANOSECONDS.toSeconds(LOOP_STALL_NANOS) +
@@ -186,7 +186,7 @@ final class OpenLoopRun implements FinalityFeed.Listener, AccountPacer.Outcomes
             {
                 while (nextToSend < total)
                 {
-                    failIfSubscriptionLost();
+                    failIfSenderOrFeedFailed();
                     final long now = System.nanoTime();
                     final int end = dueThrough(now);
                     if (end > nextToSend)
@@ -210,7 +210,7 @@ final class OpenLoopRun implements FinalityFeed.Listener, AccountPacer.Outcomes
             while (resolved.get() < total && (now = System.nanoTime()) < hardEnd &&
                 now - Math.max(scheduleEnd, lastResolvedNanos) < graceNanos)
             {
-                failIfSubscriptionLost();
+                failIfSenderOrFeedFailed();
                 TimeUnit.MILLISECONDS.sleep(5);
             }
         }
@@ -292,7 +292,7 @@ final class OpenLoopRun implements FinalityFeed.Listener, AccountPacer.Outcomes
         return i < warmupCount ? WARMUP : MEASURED;
     }
 
-    private void failIfSubscriptionLost()
+    private void failIfSenderOrFeedFailed()
     {
         final String senderFailure = sender.failure();
         if (senderFailure != null)

@@ -59,7 +59,7 @@ class BenchCommandTest
         final List<String> lines = out.toString().lines().toList();
         assertTrue(lines.stream().anyMatch(l -> l.matches("\\s+\\d+ s\\s+(warm-up|measure|drain)\\s+sent.*")),
             "progress lines every second:\n" + out);
-        final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
+        final JsonNode summary = lastLineJson(lines);
         for (final String key : List.of("p50_us", "p90_us", "p99_us", "p999_us", "max_us", "throughput_tx_s", "sent",
             "finalized", "rejected", "lost", "resent", "rate_tx_s", "nodes", "fast_path_share", "duration_s", "hlog", "png"))
         {
@@ -130,7 +130,7 @@ class BenchCommandTest
         final String text = out.toString();
         assertTrue(text.contains("[warm-up 20 tx/s]"), "the warm-up runs at its own rate:\n" + text);
         final List<String> lines = text.lines().toList();
-        final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
+        final JsonNode summary = lastLineJson(lines);
         assertEquals(120, summary.get("sent").asLong(), "60 tx/s for 2 measured seconds");
         assertEquals(60, summary.get("warmup_sent").asLong(), "the ramp: 60 tx/s for --step-warmup 1 s, uncounted");
         assertEquals(1.0, summary.get("warmup_s").asDouble());
@@ -157,7 +157,7 @@ class BenchCommandTest
             "--step-duration", "1", "--step-warmup", "0", "--warmup", "0", "--accounts", "10", "--out", dir.resolve("search").toString());
         assertEquals(0, exit, () -> "stdout:\n" + out + "\nstderr:\n" + err);
         final List<String> lines = out.toString().lines().toList();
-        final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
+        final JsonNode summary = lastLineJson(lines);
         assertEquals(40.0, summary.get("rate_tx_s").asDouble());
         assertEquals(40.0, summary.get("best_rate_tx_s").asDouble());
         assertEquals(2, summary.get("search_steps").size(), summary.toString());
@@ -182,7 +182,7 @@ class BenchCommandTest
         final List<String> lines = out.toString().lines().toList();
         assertEquals(4, lines.stream().filter(l -> l.matches("member \\d pid \\d+ rpc http://127\\.0\\.0\\.1:\\d+ .*")).count(),
             "four member processes started:\n" + out);
-        final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
+        final JsonNode summary = lastLineJson(lines);
         assertEquals(4, summary.get("nodes").asInt());
         assertEquals(120, summary.get("sent").asLong(), "40 tx/s for 3 measured seconds");
         assertEquals(summary.get("sent").asLong(), summary.get("finalized").asLong(), "every transaction finalized by the network");
@@ -217,7 +217,7 @@ class BenchCommandTest
         assertEquals(java.util.Set.of(), left, "the SIGKILLed member's media-driver directory (in /dev/shm) is deleted for it");
         assertEquals(0, exit, () -> "stdout:\n" + out + "\nstderr:\n" + err);
         final List<String> lines = out.toString().lines().toList();
-        final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
+        final JsonNode summary = lastLineJson(lines);
         final JsonNode kill = summary.get("leader_kill");
         assertNotNull(kill, summary.toString());
         final int victim = kill.get("member").asInt();
@@ -245,7 +245,7 @@ class BenchCommandTest
             "--ingress", "aeron", "--out", dir.resolve("aeron-one").toString());
         assertEquals(0, exit, () -> "stdout:\n" + out + "\nstderr:\n" + err);
         final List<String> lines = out.toString().lines().toList();
-        final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
+        final JsonNode summary = lastLineJson(lines);
         assertEquals("aeron", summary.get("ingress").asText());
         assertEquals("notice", summary.get("finality").asText(), "over Aeron finality comes on the ingress session");
         assertEquals(100, summary.get("sent").asLong(), "50 tx/s for 2 measured seconds");
@@ -263,7 +263,7 @@ class BenchCommandTest
             "--ingress", "aeron", "--out", dir.resolve("aeron-four").toString());
         assertEquals(0, exit, () -> "stdout:\n" + out + "\nstderr:\n" + err);
         final List<String> lines = out.toString().lines().toList();
-        final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
+        final JsonNode summary = lastLineJson(lines);
         assertEquals("notice", summary.get("finality").asText());
         assertEquals(120, summary.get("sent").asLong());
         assertEquals(120, summary.get("finalized").asLong(), "every transaction told finalized by the member it went to");
@@ -280,7 +280,7 @@ class BenchCommandTest
             "--kill-leader-at", "1", "--ingress", "aeron", "--out", dir.resolve("aeron-kill").toString());
         assertEquals(0, exit, () -> "stdout:\n" + out + "\nstderr:\n" + err);
         final List<String> lines = out.toString().lines().toList();
-        final JsonNode summary = MAPPER.readTree(lines.get(lines.size() - 1));
+        final JsonNode summary = lastLineJson(lines);
         assertEquals("aeron", summary.get("ingress").asText());
         assertEquals("subscription", summary.get("finality").asText(), "a killed member's sessions cannot be told");
         assertTrue(summary.get("leader_kill").get("blocks_after").asLong() > 0, summary::toString);
@@ -334,5 +334,11 @@ class BenchCommandTest
         assertEquals(2, bench("--nodes", "1", "--finality", "websocket"));
         assertTrue(err.toString().contains("--finality must be auto, notice or subscription"), err.toString());
         assertEquals("", out.toString(), "nothing started for a usage error");
+    }
+
+    /** The bench's last stdout line, the summary JSON object. */
+    private static JsonNode lastLineJson(final List<String> lines) throws java.io.IOException
+    {
+        return MAPPER.readTree(lines.get(lines.size() - 1));
     }
 }
