@@ -56,10 +56,16 @@ public final class SigningDomain
         return digest(kind, view, blockHash, 0, ZERO_HASH);
     }
 
-    /** The digest of a {@code Proposal}. */
-    public byte[] proposalDigest(final long view, final byte[] blockHash, final long parentView, final byte[] parentHash)
+    /**
+     * The digest a {@code Proposal} is signed over: the leader's {@code NOTARIZE(view, blockHash)}, so
+     * the proposal is also the leader's notarize vote and no separate one is signed, sent or checked
+     * (PROTOCOL.md §3.2). The parent needs no signature of its own: {@code parentHash} is the header's
+     * {@code prev_hash}, inside {@code blockHash}, and {@code parentView} only says which certificates
+     * prove the parent (§4.5).
+     */
+    public byte[] proposalDigest(final long view, final byte[] blockHash)
     {
-        return digest(MessageKind.PROPOSAL, view, blockHash, parentView, parentHash);
+        return voteDigest(MessageKind.NOTARIZE, view, blockHash);
     }
 
     /**
@@ -81,11 +87,10 @@ public final class SigningDomain
         digest(kind, view, blockHash, 0, ZERO_HASH, out);
     }
 
-    /** {@link #proposalDigest(long, byte[], long, byte[])} written into {@code out} (32 bytes): allocates nothing. */
-    public void proposalDigest(
-        final long view, final byte[] blockHash, final long parentView, final byte[] parentHash, final byte[] out)
+    /** {@link #proposalDigest(long, byte[])} written into {@code out} (32 bytes): allocates nothing. */
+    public void proposalDigest(final long view, final byte[] blockHash, final byte[] out)
     {
-        digest(MessageKind.PROPOSAL, view, blockHash, parentView, parentHash, out);
+        voteDigest(MessageKind.NOTARIZE, view, blockHash, out);
     }
 
     /**

@@ -32,7 +32,7 @@ class SigningDomainTest
      * g = sha256(b'genesis'); bh = bytes(range(32))
      * si = b'seqnet/consensus/v1\x00' + pack('>Q', 5115) + g + bytes([2]) + pack('>Q', 7) + bh + pack('>Q', 0) + bytes(32)
      * sha256(si)  (len(si) = 141)
-     * si = ... + bytes([1]) + pack('>Q', 9) + bh + pack('>Q', 8) + bytes([0xaa] * 32)
+     * si = ... + bytes([2]) + pack('>Q', 9) + bh + pack('>Q', 0) + bytes(32)    (a proposal in view 9)
      * </pre>
      */
     @Test
@@ -42,10 +42,9 @@ class SigningDomainTest
         final SigningDomain domain = new SigningDomain(5115, GENESIS);
         assertEquals("cec8c4947beabf6a1ec3bc30f12304302a7dd6b67402b78cd08142eca1fe61b1",
             Hex.encodeBare(domain.voteDigest(MessageKind.NOTARIZE, 7, BLOCK)));
-        final byte[] parent = new byte[32];
-        java.util.Arrays.fill(parent, (byte)0xaa);
-        assertEquals("e869ec35dbd9e82147211df7ac9a785b357d3a24be26ac529277f267fa323f7a",
-            Hex.encodeBare(domain.proposalDigest(9, BLOCK, 8, parent)));
+        // A proposal is signed as its leader's NOTARIZE (PROTOCOL.md §3.2): kind 2, no parent fields.
+        assertEquals("93c6b342b75466f680559fe7469086bc18fb970a8ae3bc3e25b085ff4a6543cd",
+            Hex.encodeBare(domain.proposalDigest(9, BLOCK)));
         assertEquals(141, SigningDomain.SIGN_INPUT_LENGTH);
         assertEquals(20, SigningDomain.TAG.length);
     }

@@ -158,6 +158,17 @@ public final class L2Header
     /** Writes the 128 hashed bytes at {@code offset}. */
     public void encodeForHash(final byte[] dst, final int offset)
     {
+        encodeForHash(dst, offset, height, prevHash, stateRoot, l1FeeRateHi, l1FeeRateLo, txMerkleRoot, timestamp);
+    }
+
+    /**
+     * Writes the 128 hashed bytes of a header with these fields at {@code offset}, without making one:
+     * for checking a header hash on a hot path (hashes are 32 bytes, not checked here).
+     */
+    public static void encodeForHash(
+        final byte[] dst, final int offset, final long height, final byte[] prevHash, final byte[] stateRoot,
+        final long l1FeeRateHi, final long l1FeeRateLo, final byte[] txMerkleRoot, final long timestamp)
+    {
         int i = offset;
         i = putLongBigEndian(dst, i, height);
         System.arraycopy(prevHash, 0, dst, i, HASH_LENGTH);

@@ -13,7 +13,6 @@ final class BlockInfo
 
     final Hash32 hash;
     final long view;
-    final long parentView;
     final Hash32 parentHash;
     final long height;
     final int proposer;
@@ -24,7 +23,6 @@ final class BlockInfo
     {
         this.hash = proposal.blockHash();
         this.view = proposal.view();
-        this.parentView = proposal.parentView();
         this.parentHash = proposal.parentHash();
         this.height = proposal.height();
         this.proposer = proposal.leader();

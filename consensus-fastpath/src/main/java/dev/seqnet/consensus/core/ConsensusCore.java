@@ -39,6 +39,8 @@ public final class ConsensusCore
     private static final int PROPOSAL_DROPPED = 0;
     private static final int PROPOSAL_NEW = 1;
     private static final int PROPOSAL_SECOND = 2;
+    private static final long PARENT_INVALID = -1;
+    private static final long PARENT_PENDING = -2;
 
     private static final MessageKind[] KINDS = MessageKind.values();
     /** The fallback bitmap of every certificate but a notarization: shared, certificates never modify it. */
@@ -69,6 +71,8 @@ public final class ConsensusCore
 
     private long view;
     private long viewEntryNs;
+    /** Set by {@link #parentView} when it returns {@code PARENT_PENDING}: the view whose certificate is missing. */
+    private long pendingParentView;
     private int timeoutExponent;
     private long viewDeadlineNs = Long.MAX_VALUE;
     private long proposeAtNs = Long.MAX_VALUE;
@@ -325,8 +329,7 @@ public final class ConsensusCore
         }
         recycleViews();
         this.nowNs = nowNs;
-        final int screened = screenProposal(proposal.leader(), proposal.view(), proposal.blockHashBuffer(), proposal.height(),
-            proposal.parentView());
+        final int screened = screenProposal(proposal.leader(), proposal.view(), proposal.blockHashBuffer(), proposal.height());
         if (screened != PROPOSAL_DROPPED)
         {
             acceptProposal(nowNs, proposal.toProposal(), screened == PROPOSAL_SECOND, out);
@@ -394,7 +397,12 @@ public final class ConsensusCore
         switch (v.kind())
         {
             case PROPOSAL:
+                // The proposal is also this member's Notarize of its block (§3.2).
                 vs.proposed = true;
+                vs.myNotarize = v.blockHash();
+                final Vote notarize = new Vote(MessageKind.NOTARIZE, self, v.view(), v.blockHash(), v.signature());
+                vs.ownMessages.add(notarize);
+                recordOwnVote(vs, notarize);
                 break;
             case NOTARIZE:
                 vs.myNotarize = v.blockHash();
@@ -786,7 +794,7 @@ public final class ConsensusCore
 
     private void onProposal(final long now, final Proposal p, final CommandSink out)
     {
-        final int screened = screenProposal(p.leader(), p.view(), p.blockHash().unsafeBytes(), p.height(), p.parentView());
+        final int screened = screenProposal(p.leader(), p.view(), p.blockHash().unsafeBytes(), p.height());
         if (screened != PROPOSAL_DROPPED)
         {
             acceptProposal(now, p, screened == PROPOSAL_SECOND, out);
@@ -795,12 +803,13 @@ public final class ConsensusCore
 
     /**
      * R3's checks that need only the proposal's fields, in the order {@link #onProposal} makes them:
-     * wrong leader, window, duplicate, below the finalized block (each counted).
+     * wrong leader, window, duplicate, at or below the finalized height (each counted). Never the
+     * unsigned parentView (§3.2): a copy with a forged one must be kept like the leader's own.
      *
      * @return {@link #PROPOSAL_DROPPED}, {@link #PROPOSAL_SECOND} (another block of a view that has
      *         one: evidence) or {@link #PROPOSAL_NEW}.
      */
-    private int screenProposal(final int leader, final long w, final byte[] blockHash, final long height, final long parentView)
+    private int screenProposal(final int leader, final long w, final byte[] blockHash, final long height)
     {
         if (leader != schedule.leader(w))
         {
@@ -821,7 +830,7 @@ public final class ConsensusCore
             }
             return PROPOSAL_SECOND;
         }
-        if (height <= finalizedHeight || parentView < finalizedView)
+        if (height <= finalizedHeight)
         {
             dropInvalidProposal++;
             return PROPOSAL_DROPPED;
@@ -839,7 +848,7 @@ public final class ConsensusCore
             evidence(EvidenceKind.DOUBLE_PROPOSAL, p.leader(), w, vs.proposal, p, out);
             // R3: the block is recorded in any case; if the second one is what gets notarized, this
             // member must be able to deliver it and build on it.
-            if (p.height() > finalizedHeight && p.parentView() >= finalizedView && blocks.putIfAbsent(p.blockHash(), new BlockInfo(p)) == null)
+            if (p.height() > finalizedHeight && blocks.putIfAbsent(p.blockHash(), new BlockInfo(p)) == null)
             {
                 progress(now, out);
             }
@@ -848,8 +857,9 @@ public final class ConsensusCore
         vs.proposal = p;
         vs.expect(p.blockHash());
         blocks.putIfAbsent(p.blockHash(), new BlockInfo(p));
-        markActive(p.leader(), w);
-        nudge(now, p.leader(), w, out);
+        // §3.2: the proposal's signature is the leader's Notarize(w, b); it counts like the vote it is
+        // (its marking the leader active and the nudge included).
+        onVote(now, MessageKind.NOTARIZE, p.leader(), w, p.blockHash().unsafeBytes(), p.signature(), null, out);
         if (w == view)
         {
             tryVerify(now, vs, out);
@@ -866,27 +876,26 @@ public final class ConsensusCore
         {
             return;
         }
-        final long pv = p.parentView();
         final Hash32 ph = p.parentHash();
+        final long pv = parentView(vs.view, ph);
+        if (pv == PARENT_PENDING)
+        {
+            // A certificate of that view may still arrive: ask the leader for it (R11).
+            out.accept(new Command.RequestCertificates(pendingParentView, pendingParentView, p.leader()));
+            return;
+        }
         final long parentHeight;
+        if (pv == PARENT_INVALID)
+        {
+            rejectProposal(now, vs, out);
+            return;
+        }
         if (pv == finalizedView)
         {
-            if (!ph.equals(finalizedHash))
-            {
-                rejectProposal(now, vs, out);
-                return;
-            }
             parentHeight = finalizedHeight;
         }
         else
         {
-            final ViewState ps = find(pv);
-            if (ps == null || !ps.notarizations.containsKey(ph))
-            {
-                // Not (yet) a valid parent: a notarization may still arrive, so ask for it (R11).
-                out.accept(new Command.RequestCertificates(pv, pv, p.leader()));
-                return;
-            }
             final BlockInfo parent = blocks.get(ph);
             if (parent == null)
             {
@@ -898,16 +907,6 @@ public final class ConsensusCore
                 parentHeight = parent.height;
             }
         }
-        for (long u = pv + 1; u < vs.view; u++)
-        {
-            final ViewState us = find(u);
-            if (us == null || us.nullification == null)
-            {
-                final long to = Math.min(vs.view - 1, u + CertificateRequest.MAX_SPAN - 1);
-                out.accept(new Command.RequestCertificates(u, to, p.leader()));
-                return;
-            }
-        }
         if (p.height() != parentHeight + 1)
         {
             rejectProposal(now, vs, out);
@@ -915,6 +914,34 @@ public final class ConsensusCore
         }
         vs.verifyRequested = true;
         out.accept(new Command.VerifyBlock(vs.view, p));
+    }
+
+    /**
+     * V2 without the proposal's parentView, which is not signed (§3.2), so a forged copy could name
+     * any view: the parent is found from this member's own certificates. The highest view u < w
+     * holding a notarization of {@code parentHash}, every view between nullified; or the finalized
+     * block when every view after it is nullified.
+     *
+     * @return that view, {@link #PARENT_INVALID} when the finalized block is the only candidate and
+     *         is not the parent, or {@link #PARENT_PENDING} with {@link #pendingParentView} the
+     *         highest view holding neither certificate yet.
+     */
+    private long parentView(final long w, final Hash32 parentHash)
+    {
+        for (long u = w - 1; u > finalizedView; u--)
+        {
+            final ViewState us = find(u);
+            if (us != null && us.notarizations.containsKey(parentHash))
+            {
+                return u;
+            }
+            if (us == null || us.nullification == null)
+            {
+                pendingParentView = u;
+                return PARENT_PENDING;
+            }
+        }
+        return parentHash.equals(finalizedHash) ? finalizedView : PARENT_INVALID;
     }
 
     private void rejectProposal(final long now, final ViewState vs, final CommandSink out)
@@ -1112,6 +1139,9 @@ public final class ConsensusCore
             return;
         }
         final FinalizationPath path = cert.kind() == CertificateKind.FINALIZATION_FAST ? FinalizationPath.FAST : FinalizationPath.SLOW;
+        // Each block's parent view is the view its parent was delivered with: a proposal's own
+        // parentView is not signed (§3.2), so it is not what gets journaled.
+        long parentView = finalizedView;
         for (int i = chain.size() - 1; i >= 0; i--)
         {
             final BlockInfo info = chain.get(i);
@@ -1134,7 +1164,8 @@ public final class ConsensusCore
             final long blockView = i == 0 ? w : info.view;
             final int proposer = i == 0 ? schedule.leader(w) : info.proposer;
             out.accept(new Command.Deliver(new FinalizedBlock(
-                info.height, blockView, info.parentView, proposer, info.hash, p, top.height, cert)));
+                info.height, blockView, parentView, proposer, info.hash, p, top.height, cert)));
+            parentView = blockView;
             blocks.remove(info.hash);
         }
         chain.clear();
@@ -1492,13 +1523,11 @@ public final class ConsensusCore
             out.accept(new Command.Broadcast(latestFinalization));
         }
         out.accept(new Command.RequestCertificates(w, w, -1));
-        if (vs.proposal != null)
+        if (vs.proposal != null && !vs.verifyRequested && parentView(w, vs.proposal.parentHash()) == PARENT_PENDING)
         {
-            final long pv = vs.proposal.parentView();
-            if (pv > finalizedView && pv < w)
-            {
-                out.accept(new Command.RequestCertificates(pv, Math.min(w - 1, pv + CertificateRequest.MAX_SPAN - 1), -1));
-            }
+            // The proposal waits for a parent certificate: ask everyone for it and the views below.
+            final long u = pendingParentView;
+            out.accept(new Command.RequestCertificates(Math.max(finalizedView + 1, u - CertificateRequest.MAX_SPAN + 1), u, -1));
         }
         armRetry(now, out);
     }
@@ -1657,7 +1686,7 @@ public final class ConsensusCore
         vs.proposed = true;
         lastProposalNs = now;
         final long pv = ready.parentView();
-        domain.proposalDigest(vs.view, hash.unsafeBytes(), pv, ready.candidate().parentHash().unsafeBytes(), digest);
+        domain.proposalDigest(vs.view, hash.unsafeBytes(), digest);
         final byte[] sig = signer.sign(digest);
         final Proposal p = new Proposal(vs.view, pv, self, ready.candidate(), sig);
         final OwnVote record = new OwnVote(MessageKind.PROPOSAL, vs.view, pv, hash, p.parentHash(), null, sig);
@@ -1670,9 +1699,21 @@ public final class ConsensusCore
         info.status = BlockInfo.Status.VALID;
         blocks.put(hash, info);
         markActive(self, vs.view);
-        // R2: the leader notarizes its own block without verifying it.
+        // R2: the leader notarizes its own block without verifying it, and the proposal's signature is
+        // that vote (§3.2): nothing more is signed, journaled or sent.
+        // Kept with the own messages as a Vote of its own, so R11's retries (which do not repeat the
+        // proposal) re-send it: a member that lost the proposal can still count it toward a fallback.
         vs.myNotarize = hash;
-        sendOwnVote(vs, MessageKind.NOTARIZE, hash, null, out);
+        final Vote vote = new Vote(MessageKind.NOTARIZE, self, vs.view, hash, sig);
+        vs.ownMessages.add(vote);
+        if (vs.view == view)
+        {
+            armRetry(nowNs, out);
+        }
+        if (recordOwnVote(vs, vote))
+        {
+            afterVote(nowNs, vs, MessageKind.NOTARIZE, hash, out);
+        }
     }
 
     // ------------------------------------------------------------------------------------------

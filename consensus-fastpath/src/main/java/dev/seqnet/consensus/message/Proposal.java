@@ -5,7 +5,8 @@ import dev.seqnet.chain.Hash32;
 /**
  * The leader's signed block for {@code view} (PROTOCOL.md §3.3), built on the block
  * {@code block.parentHash()} notarized in {@code parentView}. The signature covers
- * {@code SigningDomain.proposalDigest(view, blockHash, parentView, parentHash)}.
+ * {@code SigningDomain.proposalDigest(view, blockHash)}, which is {@code NOTARIZE(view, blockHash)}: a
+ * proposal is also its leader's notarize vote.
  */
 public record Proposal(long view, long parentView, int leader, BlockCandidate block, byte[] signature)
     implements ConsensusMessage

@@ -1,11 +1,14 @@
 package dev.seqnet.consensus.wire;
 
+import dev.seqnet.chain.block.L2Header;
+import dev.seqnet.chain.crypto.Sha256;
 import dev.seqnet.consensus.CertificateCheck;
 import dev.seqnet.consensus.FinalityVerifier;
 import dev.seqnet.consensus.MemberSet;
 import dev.seqnet.consensus.MessageKind;
 import dev.seqnet.consensus.SignatureCheck;
 import dev.seqnet.consensus.SigningDomain;
+import dev.seqnet.consensus.message.BlockCandidate;
 import dev.seqnet.consensus.message.ConsensusMessage;
 import dev.seqnet.consensus.message.MutableProposal;
 import dev.seqnet.consensus.message.MutableVote;
@@ -13,12 +16,17 @@ import dev.seqnet.consensus.message.Proposal;
 import dev.seqnet.consensus.message.Vote;
 import org.agrona.DirectBuffer;
 
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+
 /**
  * The stateless first check of every inbound frame (PROTOCOL.md §11), run on the transport's
  * thread before the core: frame size per template (before decoding), decoding, member indices,
  * the proposal's leader and every signature. Each drop counts exactly one {@link DropReason} in
- * {@link #counters()}. It does not check the header signature or recompute the block hash (the
- * host's V5) nor anything needing state (windows, duplicates, rates: the core's and host's job).
+ * {@link #counters()}. It recomputes a proposal's block hash from its header fields (the signature
+ * covers only view and block hash); it does not check the header signature (the host's V5) nor
+ * anything needing state (windows, duplicates, rates: the core's and host's job).
  * Holds no state beyond its constructor arguments and reused decoders: one instance per thread.
  */
 public final class InboundVerifier
@@ -34,6 +42,10 @@ public final class InboundVerifier
     private HeldCertificates heldCertificates;
     /** Scratch for the digest every signature check needs (one verifier per thread). */
     private final byte[] digest = new byte[SigningDomain.HASH_LENGTH];
+    /** Scratch for a proposal's header hash check. */
+    private final byte[] headerInput = new byte[L2Header.HASH_INPUT_LENGTH];
+    private final byte[] headerHash = new byte[SigningDomain.HASH_LENGTH];
+    private final MessageDigest sha256 = Sha256.newDigest();
 
     /** A verifier using libsecp256k1 and its own counters. */
     public InboundVerifier(final MemberSet members, final SigningDomain domain)
@@ -170,8 +182,7 @@ public final class InboundVerifier
         }
         if (drop == null)
         {
-            drop = settled(into.view()) ? DropReason.LATE : checkProposal(into.leader(), into.view(),
-                into.blockHashBuffer(), into.parentView(), into.parentHashBuffer(), into.signatureBuffer());
+            drop = settled(into.view()) ? DropReason.LATE : checkProposal(into);
         }
         if (drop != null)
         {
@@ -237,24 +248,67 @@ public final class InboundVerifier
 
     private DropReason checkProposal(final Proposal proposal)
     {
-        return checkProposal(proposal.leader(), proposal.view(), proposal.blockHash().unsafeBytes(), proposal.parentView(),
-            proposal.parentHash().unsafeBytes(), proposal.signature());
+        final BlockCandidate b = proposal.block();
+        DropReason drop = checkLeader(proposal.leader(), proposal.view());
+        if (drop == null && !headerHashes(b.height(), b.parentHash().unsafeBytes(), b.stateRoot().unsafeBytes(),
+            b.l1FeeRateHi(), b.l1FeeRateLo(), b.txMerkleRoot().unsafeBytes(), b.timestamp(), b.blockHash().unsafeBytes()))
+        {
+            drop = DropReason.BAD_SIGNATURE;
+        }
+        return drop != null ? drop :
+            checkProposalSignature(proposal.leader(), proposal.view(), proposal.blockHash().unsafeBytes(), proposal.signature());
     }
 
-    private DropReason checkProposal(
-        final int leader, final long view, final byte[] blockHash, final long parentView, final byte[] parentHash,
-        final byte[] signature)
+    private DropReason checkProposal(final MutableProposal p)
+    {
+        DropReason drop = checkLeader(p.leader(), p.view());
+        if (drop == null && !headerHashes(p.height(), p.parentHashBuffer(), p.stateRootBuffer(), p.l1FeeRateHi(),
+            p.l1FeeRateLo(), p.txMerkleRootBuffer(), p.timestamp(), p.blockHashBuffer()))
+        {
+            drop = DropReason.BAD_SIGNATURE;
+        }
+        return drop != null ? drop : checkProposalSignature(p.leader(), p.view(), p.blockHashBuffer(), p.signatureBuffer());
+    }
+
+    private DropReason checkLeader(final int leader, final long view)
     {
         if (leader >= members.size())
         {
             return DropReason.NON_MEMBER;
         }
-        if (leader != members.schedule().leader(view))
-        {
-            return DropReason.WRONG_LEADER;
-        }
-        domain.proposalDigest(view, blockHash, parentView, parentHash, digest);
+        return leader != members.schedule().leader(view) ? DropReason.WRONG_LEADER : null;
+    }
+
+    /** The proposal's signature is its leader's Notarize (§3.2); the leader was checked first. */
+    private DropReason checkProposalSignature(final int leader, final long view, final byte[] blockHash, final byte[] signature)
+    {
+        domain.proposalDigest(view, blockHash, digest);
         return signatureCheck.verify(signature, digest, publicKeys[leader]) ? null : DropReason.BAD_SIGNATURE;
+    }
+
+    /**
+     * True when the header fields hash to {@code blockHash} (Citrea's rule, the host's V5). The
+     * proposal's signature covers only view and block hash (§3.2), so this is what binds the header
+     * fields, the parent hash among them, to it: a copy with any field changed is dropped here rather
+     * than recorded ahead of the leader's own and found invalid later. One SHA-256 over 128 bytes,
+     * no allocation.
+     */
+    private boolean headerHashes(
+        final long height, final byte[] parentHash, final byte[] stateRoot, final long l1FeeRateHi, final long l1FeeRateLo,
+        final byte[] txMerkleRoot, final long timestamp, final byte[] blockHash)
+    {
+        L2Header.encodeForHash(headerInput, 0, height, parentHash, stateRoot, l1FeeRateHi, l1FeeRateLo, txMerkleRoot, timestamp);
+        sha256.reset();
+        sha256.update(headerInput, 0, headerInput.length);
+        try
+        {
+            sha256.digest(headerHash, 0, headerHash.length);
+        }
+        catch (final DigestException e)
+        {
+            throw new IllegalStateException("a 32-byte buffer always holds a SHA-256 digest", e);
+        }
+        return Arrays.equals(headerHash, blockHash);
     }
 
     private DropReason checkCertificate(final DirectBuffer buffer, final int offset, final int length)

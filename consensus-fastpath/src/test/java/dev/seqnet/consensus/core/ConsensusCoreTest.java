@@ -38,6 +38,30 @@ class ConsensusCoreTest
         for (final FinalizedBlock b : chain)
         {
             assertTrue(verifier.verify(CertificateCodec.encode(b.certificate())).isValid(), "certificate of " + b.height());
+            if (b.path() == FinalizationPath.FAST)
+            {
+                // All four Notarize signatures: the leader's is its proposal's (PROTOCOL.md §3.2).
+                assertTrue(dev.seqnet.consensus.Certificate.isSet(b.certificate().signers(),
+                    net.params.members().schedule().leader(b.view())));
+            }
+        }
+        // A leader signs and journals one message per block: its proposal is its Notarize.
+        for (int i = 0; i < 4; i++)
+        {
+            final Set<Long> proposed = new HashSet<>();
+            for (final OwnVote v : net.journals.get(i))
+            {
+                if (v.kind() == MessageKind.PROPOSAL)
+                {
+                    proposed.add(v.view());
+                }
+            }
+            assertTrue(proposed.size() > 10, "member " + i + " proposed in " + proposed.size() + " views");
+            for (final OwnVote v : net.journals.get(i))
+            {
+                assertFalse(v.kind() == MessageKind.NOTARIZE && proposed.contains(v.view()),
+                    "member " + i + " signed a Notarize in its own view " + v.view());
+            }
         }
     }
 

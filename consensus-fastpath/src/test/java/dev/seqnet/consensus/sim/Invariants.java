@@ -300,8 +300,7 @@ final class Invariants
                 throw new Violation("I3", who + " proposed for view " + p.view() + " it does not lead");
             }
             s = new Signed(MessageKind.PROPOSAL, p.view(), p.blockHash(), null);
-            digest = SimCrypto.DOMAIN.proposalDigest(p.view(), p.blockHash().unsafeBytes(), p.parentView(),
-                p.parentHash().unsafeBytes());
+            digest = SimCrypto.DOMAIN.proposalDigest(p.view(), p.blockHash().unsafeBytes());
             sig = p.signature();
         }
         else if (message instanceof Vote v)
@@ -328,6 +327,17 @@ final class Invariants
         {
             throw new Violation("I3", who + ": own signature does not verify on " + message);
         }
+        checkSigned(member, who, s);
+        if (s.kind() == MessageKind.PROPOSAL)
+        {
+            // A proposal is also its leader's Notarize (PROTOCOL.md §3.2): the same rules apply to it.
+            checkSigned(member, who, new Signed(MessageKind.NOTARIZE, s.view(), s.hash(), null));
+        }
+    }
+
+    /** I3's rules for one statement an honest member signed, against all it signed before in that view. */
+    private void checkSigned(final int member, final String who, final Signed s)
+    {
         final List<Signed> prior = signed.get(member).computeIfAbsent(s.view(), k -> new ArrayList<>());
         for (final Signed p : prior)
         {
@@ -420,6 +430,10 @@ final class Invariants
         if (m instanceof Vote v && v.signer() >= 0 && v.signer() < n)
         {
             observe(member, v.signer(), v.kind(), v.view(), v.blockHash());
+        }
+        else if (m instanceof Proposal p && p.leader() >= 0 && p.leader() < n)
+        {
+            observe(member, p.leader(), MessageKind.NOTARIZE, p.view(), p.blockHash());
         }
         else if (m instanceof Certificate c)
         {
@@ -562,7 +576,7 @@ final class Invariants
         if (m instanceof Proposal p)
         {
             if (p.leader() != signer || !SimCrypto.verify(p.signature(), SimCrypto.DOMAIN.proposalDigest(p.view(),
-                p.blockHash().unsafeBytes(), p.parentView(), p.parentHash().unsafeBytes()), key))
+                p.blockHash().unsafeBytes()), key))
             {
                 throw new Violation("I7", who + ": proposal not signed by the member: " + p);
             }

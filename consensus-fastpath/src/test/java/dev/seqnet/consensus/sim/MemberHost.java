@@ -74,7 +74,7 @@ final class MemberHost
     private final long[] timerGeneration = new long[TimerKind.values().length];
     private final Set<Hash32> known = new HashSet<>();
     private final Map<Hash32, Proposal> proposals = new HashMap<>();
-    /** The block whose body was journaled last (the leader's Notarize follows its Proposal). */
+    /** The block whose body was journaled last (a body is written once per block). */
     private Hash32 lastBody;
     private final TreeSet<ModelTx> pool = new TreeSet<>();
     private final Set<Hash32> abandoned = new HashSet<>();
@@ -388,8 +388,8 @@ final class MemberHost
     }
 
     /**
-     * Appends the body of the block an own {@code Proposal} or {@code Notarize} is about, once: the
-     * leader's {@code Notarize} follows its {@code Proposal} of the same block.
+     * Appends the body of the block an own {@code Proposal} or {@code Notarize} is about, once per
+     * block (a proposal is its leader's Notarize, PROTOCOL.md §3.2).
      */
     private void journalBody(final ConsensusMessage m)
     {
@@ -814,8 +814,7 @@ final class MemberHost
                 dropWrongLeader++;
                 return Envelope.Spam.WRONG_LEADER;
             }
-            if (!SimCrypto.verify(p.signature(), SimCrypto.DOMAIN.proposalDigest(p.view(), p.blockHash().unsafeBytes(),
-                p.parentView(), p.parentHash().unsafeBytes()), members.member(p.leader()).publicKey()))
+            if (!SimCrypto.verify(p.signature(), SimCrypto.DOMAIN.proposalDigest(p.view(), p.blockHash().unsafeBytes()), members.member(p.leader()).publicKey()))
             {
                 dropBadSignature++;
                 return Envelope.Spam.BAD_SIGNATURE;
@@ -885,7 +884,12 @@ final class MemberHost
                 return;
             case DOUBLE_VOTE:
                 broadcast(m);
-                if (m instanceof Vote v && v.kind() == MessageKind.NOTARIZE)
+                if (m instanceof Proposal p)
+                {
+                    // The proposal is the leader's Notarize (§3.2): a second one for another block.
+                    broadcast(vote(MessageKind.NOTARIZE, p.view(), randomHash()));
+                }
+                else if (m instanceof Vote v && v.kind() == MessageKind.NOTARIZE)
                 {
                     broadcast(vote(MessageKind.NOTARIZE, v.view(), randomHash()));
                     if (rng.nextInt(3) == 0)
@@ -931,8 +935,7 @@ final class MemberHost
                 broadcast(p);
                 return;
             }
-            final byte[] sig = SimCrypto.sign(index, SimCrypto.DOMAIN.proposalDigest(p.view(), alt.blockHash().unsafeBytes(),
-                p.parentView(), p.parentHash().unsafeBytes()));
+            final byte[] sig = SimCrypto.sign(index, SimCrypto.DOMAIN.proposalDigest(p.view(), alt.blockHash().unsafeBytes()));
             final Proposal p2 = new Proposal(p.view(), p.parentView(), index, alt, sig);
             proposals.put(alt.blockHash(), p2);
             equivocation.put(p.view(), alt.blockHash());

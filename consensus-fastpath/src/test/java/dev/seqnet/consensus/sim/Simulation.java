@@ -438,7 +438,7 @@ final class Simulation
                 }
                 final BlockCandidate c = app.build(Hash32.ZERO, 1, List.of(), s.index, w, 0);
                 msg = new Proposal(w, 0, s.index, c, SimCrypto.sign(s.index,
-                    SimCrypto.DOMAIN.proposalDigest(w, c.blockHash().unsafeBytes(), 0, new byte[32])));
+                    SimCrypto.DOMAIN.proposalDigest(w, c.blockHash().unsafeBytes())));
                 break;
             }
             case FORGED_CERTIFICATE:

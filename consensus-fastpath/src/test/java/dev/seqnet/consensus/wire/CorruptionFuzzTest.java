@@ -2,6 +2,7 @@ package dev.seqnet.consensus.wire;
 
 import dev.seqnet.consensus.Certificate;
 import dev.seqnet.consensus.message.CertificateRequest;
+import dev.seqnet.consensus.message.BlockCandidate;
 import dev.seqnet.consensus.message.ConsensusMessage;
 import dev.seqnet.consensus.message.Proposal;
 import dev.seqnet.consensus.message.Vote;
@@ -147,11 +148,20 @@ class CorruptionFuzzTest
         {
             final Proposal a = (Proposal)original;
             final Proposal b = (Proposal)got;
+            // Signed: view and block hash (the leader's Notarize, §3.2); bound to the block hash: every
+            // header field. parentView is an unsigned pointer the core does not rely on.
+            final BlockCandidate x = a.block();
+            final BlockCandidate y = b.block();
             assertEquals(a.view(), b.view(), at);
-            assertEquals(a.parentView(), b.parentView(), at);
             assertEquals(a.leader(), b.leader(), at);
             assertEquals(a.blockHash(), b.blockHash(), at);
             assertEquals(a.parentHash(), b.parentHash(), at);
+            assertEquals(x.height(), y.height(), at);
+            assertEquals(x.timestamp(), y.timestamp(), at);
+            assertEquals(x.l1FeeRateHi(), y.l1FeeRateHi(), at);
+            assertEquals(x.l1FeeRateLo(), y.l1FeeRateLo(), at);
+            assertEquals(x.stateRoot(), y.stateRoot(), at);
+            assertEquals(x.txMerkleRoot(), y.txMerkleRoot(), at);
             assertArrayEquals(a.signature(), b.signature(), at);
         }
         else if (original instanceof Certificate)

@@ -8,6 +8,7 @@ import dev.seqnet.consensus.SignatureCheck;
 import dev.seqnet.consensus.SigningDomain;
 import dev.seqnet.consensus.message.CertificateRequest;
 import dev.seqnet.consensus.message.ConsensusMessage;
+import dev.seqnet.consensus.message.BlockCandidate;
 import dev.seqnet.consensus.message.Proposal;
 import dev.seqnet.consensus.message.Vote;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -128,9 +129,16 @@ class InboundVerifierTest
         // A Notarize signature presented as a Finalize.
         final Vote n = (Vote)samples.consensus().get("notarize");
         expect(DropReason.BAD_SIGNATURE, encode(new Vote(MessageKind.FINALIZE, n.signer(), n.view(), n.blockHash(), n.signature())));
-        // A proposal whose parentView was changed after signing.
+        // A proposal whose parent hash (a header field: the signed block hash no longer matches) or
+        // timestamp was changed after signing.
         final Proposal p = (Proposal)samples.consensus().get("proposal");
-        expect(DropReason.BAD_SIGNATURE, encode(new Proposal(p.view(), p.parentView() - 1, p.leader(), p.block(), p.signature())));
+        final BlockCandidate b = p.block();
+        expect(DropReason.BAD_SIGNATURE, encode(new Proposal(p.view(), p.parentView(), p.leader(), new BlockCandidate(
+            b.blockHash(), WireFixtures.hash("another parent"), b.height(), b.timestamp(), b.l1FeeRateHi(), b.l1FeeRateLo(),
+            b.gasUsed(), b.baseFee(), b.stateRoot(), b.txMerkleRoot(), b.headerSignature(), b.txHashes()), p.signature())));
+        expect(DropReason.BAD_SIGNATURE, encode(new Proposal(p.view(), p.parentView(), p.leader(), new BlockCandidate(
+            b.blockHash(), b.parentHash(), b.height(), b.timestamp() + 1, b.l1FeeRateHi(), b.l1FeeRateLo(),
+            b.gasUsed(), b.baseFee(), b.stateRoot(), b.txMerkleRoot(), b.headerSignature(), b.txHashes()), p.signature())));
         // Certificates: below the fast threshold, and one forged signature.
         expect(DropReason.BAD_SIGNATURE, encode(f.certificate(CertificateKind.FINALIZATION_FAST, 5, samples.b5, new int[] {0, 1, 2})));
         final Certificate slow = (Certificate)samples.consensus().get("slow");

@@ -111,8 +111,15 @@ class ProposalFastPathTest
         final Proposal p = f.proposal(5, 3, 2);
         final byte[] stranger = codec.encode(new Proposal(p.view(), p.parentView(), f.members.size(), p.block(), p.signature()));
         assertEquals(DropReason.NON_MEMBER, verifier.verifyProposal(new UnsafeBuffer(stranger), 0, stranger.length, into));
-        final byte[] otherParent = codec.encode(new Proposal(p.view(), p.parentView() - 1, p.leader(), p.block(), p.signature()));
+        final BlockCandidate b = p.block();
+        final byte[] otherParent = codec.encode(new Proposal(p.view(), p.parentView(), p.leader(), new BlockCandidate(
+            b.blockHash(), WireFixtures.hash("another parent"), b.height(), b.timestamp(), b.l1FeeRateHi(), b.l1FeeRateLo(),
+            b.gasUsed(), b.baseFee(), b.stateRoot(), b.txMerkleRoot(), b.headerSignature(), b.txHashes()), p.signature()));
         assertEquals(DropReason.BAD_SIGNATURE, verifier.verifyProposal(new UnsafeBuffer(otherParent), 0, otherParent.length, into));
+        // parentView is not signed (PROTOCOL.md §3.2): a changed one passes here, and the core finds the
+        // parent from its own certificates whatever the proposal names.
+        final byte[] otherParentView = codec.encode(new Proposal(p.view(), p.parentView() - 1, p.leader(), p.block(), p.signature()));
+        assertNull(verifier.verifyProposal(new UnsafeBuffer(otherParentView), 0, otherParentView.length, into));
         final byte[] oversize = new byte[FrameLimits.PROPOSAL + 1];
         System.arraycopy(codec.encode(p), 0, oversize, 0, 10);
         assertEquals(DropReason.OVERSIZE, verifier.verifyProposal(new UnsafeBuffer(oversize), 0, oversize.length, into));

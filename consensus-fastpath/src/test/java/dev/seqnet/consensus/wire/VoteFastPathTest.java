@@ -41,8 +41,8 @@ class VoteFastPathTest
             assertArrayEquals(f.domain.voteDigest(kind, 77, hash), out, kind.toString());
         }
         final byte[] parent = samples.b6.bytes();
-        f.domain.proposalDigest(5, samples.b5.bytes(), 3, parent, out);
-        assertArrayEquals(f.domain.proposalDigest(5, samples.b5.bytes(), 3, parent), out);
+        f.domain.proposalDigest(5, samples.b5.bytes(), out);
+        assertArrayEquals(f.domain.proposalDigest(5, samples.b5.bytes()), out);
         assertThrows(IllegalArgumentException.class, () -> f.domain.voteDigest(MessageKind.NOTARIZE, 1, new byte[31], out));
         assertThrows(IllegalArgumentException.class, () -> f.domain.voteDigest(MessageKind.NOTARIZE, 1, parent, new byte[31]));
     }

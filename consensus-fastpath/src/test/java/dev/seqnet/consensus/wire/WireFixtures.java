@@ -84,7 +84,7 @@ final class WireFixtures
         final BlockCandidate block = new BlockCandidate(blockHash, parentHash, header.height(), header.timestamp(),
             header.l1FeeRateHi(), header.l1FeeRateLo(), 21_000L * txCount, 10_000_000L, stateRoot, txRoot,
             keys[leader].sign(blockHash.bytes()), hashes);
-        final byte[] signature = keys[leader].sign(domain.proposalDigest(view, blockHash.bytes(), parentView, parentHash.bytes()));
+        final byte[] signature = keys[leader].sign(domain.proposalDigest(view, blockHash.bytes()));
         return new Proposal(view, parentView, leader, block, signature);
     }
 

@@ -1,6 +1,7 @@
 package dev.seqnet.jmh.consensus;
 
 import dev.seqnet.chain.Hash32;
+import dev.seqnet.chain.block.L2Header;
 import dev.seqnet.chain.crypto.SequencerKey;
 import dev.seqnet.chain.crypto.Sha256;
 import dev.seqnet.consensus.Certificate;
@@ -132,8 +133,10 @@ public class ConsensusCodecBenchmark
         public void setup(final ConsensusCodecBenchmark b)
         {
             final long view = 1_000;
-            final Hash32 block = hash("block");
             final Hash32 parent = hash("parent");
+            // A real header hash: the inbound check recomputes it from these fields.
+            final Hash32 block = Hash32.wrap(new L2Header(500, parent.bytes(), hash("state").bytes(), java.math.BigInteger.ONE,
+                hash("root").bytes(), 1_700_000_000L).hash());
             final List<Hash32> txs = new ArrayList<>();
             for (int i = 0; i < proposalTxs; i++)
             {
@@ -143,7 +146,7 @@ public class ConsensusCodecBenchmark
             final BlockCandidate candidate = new BlockCandidate(block, parent, 500, 1_700_000_000L, 0, 1,
                 21_000L * proposalTxs, 25_000, hash("state"), hash("root"), b.keys[leader].sign(block.unsafeBytes()), txs);
             proposal = new Proposal(view, view - 1, leader, candidate,
-                b.keys[leader].sign(b.domain.proposalDigest(view, block.unsafeBytes(), view - 1, parent.unsafeBytes())));
+                b.keys[leader].sign(b.domain.proposalDigest(view, block.unsafeBytes())));
             frame = b.frame(proposal);
         }
     }

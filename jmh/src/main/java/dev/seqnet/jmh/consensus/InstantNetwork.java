@@ -1,6 +1,7 @@
 package dev.seqnet.jmh.consensus;
 
 import dev.seqnet.chain.Hash32;
+import dev.seqnet.chain.block.L2Header;
 import dev.seqnet.chain.crypto.SequencerKey;
 import dev.seqnet.chain.crypto.Sha256;
 import dev.seqnet.consensus.Certificate;
@@ -105,7 +106,7 @@ public final class InstantNetwork
     private final long[][] timerDeadline;
     private final long[][] timerView;
     private final Sink[] sinks;
-    private final byte[] blockId = new byte[Hash32.LENGTH + 16];
+    private final byte[] blockId = new byte[L2Header.HASH_INPUT_LENGTH];
     private long now = 1_000_000;
     private long inputs;
     private long timersFired;
@@ -431,23 +432,15 @@ public final class InstantNetwork
     private BlockCandidate candidate(final int leader, final Command.BuildBlock b)
     {
         final Hash32 parent = b.parentHash();
-        System.arraycopy(parent.unsafeBytes(), 0, blockId, 0, Hash32.LENGTH);
-        putLong(blockId, Hash32.LENGTH, b.height());
-        putLong(blockId, Hash32.LENGTH + 8, b.view());
+        // A real header hash (the inbound check recomputes it): timestamp = view keeps blocks distinct.
+        L2Header.encodeForHash(blockId, 0, b.height(), parent.unsafeBytes(), Hash32.ZERO.unsafeBytes(), 0, 1,
+            Hash32.ZERO.unsafeBytes(), b.view());
         final Hash32 hash = Hash32.wrap(Sha256.hash(blockId));
         // The host seals the header with the leader's key; CRYPTO pays for that signature too.
         final byte[] headerSignature = mode == Mode.CRYPTO || mode == Mode.CRYPTO_SKIP_HELD || mode == Mode.CRYPTO_NODE ?
             keys[leader].sign(hash.unsafeBytes()) : FIXED_SIGNATURE;
         return new BlockCandidate(hash, parent, b.height(), b.view(), 0, 1, 0, 1, Hash32.ZERO, Hash32.ZERO,
             headerSignature, List.of());
-    }
-
-    private static void putLong(final byte[] dst, final int offset, final long value)
-    {
-        for (int i = 0; i < 8; i++)
-        {
-            dst[offset + i] = (byte)(value >>> (56 - 8 * i));
-        }
     }
 
     private static byte[] fixedSignature()

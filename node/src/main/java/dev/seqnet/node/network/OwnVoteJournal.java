@@ -21,8 +21,9 @@ import java.util.function.Function;
  * {@code OwnVote}, and only then is the message handed to the transport. A finalized block whose every
  * holder crashed before delivering it can so still be served and delivered after a restart.
  *
- * <p>Each body is written once: the leader's {@code Notarize} follows its {@code Proposal} of the same
- * block. A body that cannot be written because the host lacks the proposal or its executed block
+ * <p>Each body is written once per block (a leader's {@code Proposal} is also its {@code Notarize},
+ * PROTOCOL.md §3.2, so no second record follows it; a retried own vote is a broadcast and writes
+ * nothing). A body that cannot be written because the host lacks the proposal or its executed block
  * (never expected: a member notarizes only a block it executed) is counted in {@link #bodiesMissing}
  * and the vote goes out anyway: safety never depends on the body, only availability. An append that
  * fails throws, and the caller stops the member before anything is sent.

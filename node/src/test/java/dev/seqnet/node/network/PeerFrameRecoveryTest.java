@@ -165,18 +165,24 @@ class PeerFrameRecoveryTest
         final long view = 5;
         final int leader = new MemberSet(List.of(new Member(keys[0].publicKey(), 1), new Member(keys[1].publicKey(), 1),
             new Member(keys[2].publicKey(), 1), new Member(keys[3].publicKey(), 1)), 0).schedule().leader(view);
-        final Hash32 block = Hash32.wrap(new byte[] {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9});
+        // A real header: the inbound check recomputes the block hash from its fields.
+        final Hash32 block = Hash32.wrap(new dev.seqnet.chain.block.L2Header(3, new byte[32], new byte[32],
+            java.math.BigInteger.ONE, new byte[32], 1_700_000_000L).hash());
         final BlockCandidate candidate = new BlockCandidate(block, Hash32.ZERO, 3, 1_700_000_000L, 0, 1, 0, 1, Hash32.ZERO,
             Hash32.ZERO, new byte[64], List.of(Hash32.wrap(new byte[32])));
         final Proposal good = new Proposal(view, 4, leader, candidate,
-            keys[leader].sign(domain.proposalDigest(view, block.bytes(), 4, Hash32.ZERO.bytes())));
+            keys[leader].sign(domain.proposalDigest(view, block.bytes())));
         final byte[] frame = new ConsensusCodec().encode(good);
         final Object first = recovery.recover(frame, leader);
         final Object second = recovery.recover(frame, leader);
         assertInstanceOf(Proposal.class, first);
         assertTrue(new MutableProposal().set(good).sameAs((Proposal)first));
         assertTrue(first != second, "each passing proposal is its own copy");
-        final byte[] forged = new ConsensusCodec().encode(new Proposal(view, 3, leader, candidate, good.signature()));
+        // Another parent under the same signed block hash: the header no longer hashes to it.
+        final BlockCandidate otherParent = new BlockCandidate(block, Hash32.wrap(new byte[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+            1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}), 3, 1_700_000_000L, 0, 1, 0, 1, Hash32.ZERO, Hash32.ZERO,
+            new byte[64], List.of(Hash32.wrap(new byte[32])));
+        final byte[] forged = new ConsensusCodec().encode(new Proposal(view, 4, leader, otherParent, good.signature()));
         assertNull(recovery.recover(forged, leader));
         assertEquals(1, recovery.drops(DropReason.BAD_SIGNATURE));
         assertTrue(new MutableProposal().set(good).sameAs((Proposal)first), "the kept copy is not the holder");
