@@ -468,6 +468,8 @@ public final class BenchCommand implements Callable<Integer>
         RunResult last = null;
         double bestShare = Double.NaN;
         double lastShare = Double.NaN;
+        String stopped = null;
+        search:
         while (search.next() > 0)
         {
             final double stepRate = search.next();
@@ -476,6 +478,16 @@ public final class BenchCommand implements Callable<Integer>
             boolean sustained = false;
             for (int attempt = 0; attempt <= stepRetries && !sustained; attempt++)
             {
+                if (senders.active().length == 0)
+                {
+                    // Every account has transactions an overloaded step left unfinalized (their nonces are
+                    // unknown): end with what the steps so far found rather than fail the whole search.
+                    stopped = "every sender account was retired with transactions left unfinalized" +
+                        (last != null ? " by the " + number(last.rate()) + " tx/s step" : "");
+                    stdout.printf("%sstopping the search: %s (more accounts: --accounts)%n", label, stopped);
+                    stdout.flush();
+                    break search;
+                }
                 final int[] counts = OpenLoopRun.counts(stepRate, stepWarmup, stepDuration);
                 final SignedLoad load = sign(senders, counts[0] + counts[1], chain, label);
                 result = new OpenLoopRun(sender, feed, load, stepRate, counts[0], stepWarmup, stepDuration, grace,
@@ -483,6 +495,7 @@ public final class BenchCommand implements Callable<Integer>
                     .window(maxPendingPerAccount).run();
                 final double stepShare = fastShare();
                 sustained = result.sustained(maxP99Micros);
+                last = result;
                 for (final int account : result.troubledSenders())
                 {
                     senders.retire(account);
@@ -515,10 +528,13 @@ public final class BenchCommand implements Callable<Integer>
             {
                 lowestFailed = result;
             }
-            last = result;
             search.report(sustained);
         }
         final RunResult summary = best != null ? best : last;
+        if (summary == null)
+        {
+            throw new IllegalStateException("the search ran no step: " + stopped);
+        }
         final List<PercentilePlot.Curve> curves = new ArrayList<>();
         if (best != null)
         {
@@ -532,6 +548,10 @@ public final class BenchCommand implements Callable<Integer>
         extra.put("best_rate_tx_s", search.best());
         extra.put("max_p99_ms", maxP99Ms);
         extra.set("search_steps", steps);
+        if (stopped != null)
+        {
+            extra.put("search_stopped", stopped);
+        }
         final String title = String.format("seqnet submit \u2192 finalized, %d member%s: rate search (p99 \u2264 %s ms)",
             memberCount, memberCount == 1 ? "" : "s", number(maxP99Ms));
         if (best == null)
