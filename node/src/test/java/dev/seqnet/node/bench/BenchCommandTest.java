@@ -2,6 +2,7 @@ package dev.seqnet.node.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.seqnet.chain.tx.TxRejection;
 import dev.seqnet.node.cli.SequencerCli;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.HistogramLogReader;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -166,6 +168,32 @@ class BenchCommandTest
         assertEquals(40, summary.get("sent").asLong(), "the summary is the 40 tx/s step's");
         assertEquals(summary.get("sent").asLong(), summary.get("finalized").asLong());
         assertNotNull(ImageIO.read(Path.of(summary.get("png").asText()).toFile()));
+    }
+
+    @Test
+    @Timeout(90)
+    void aSearchWhoseStepRetiresEveryAccountStopsThereAndReportsTheStepsSoFar() throws Exception
+    {
+        // The warm-up (20 tx/s for 1 s) and the first step (20 tx/s for 1 s) go through; then the target
+        // refuses every transaction for good, so the second step retires all ten sender accounts.
+        final AtomicInteger arrivals = new AtomicInteger();
+        final Object[] refused = {-32000, TxRejection.INSUFFICIENT_FUNDS.message()};
+        try (FakeMember fake = FakeMember.start(5115, (id, arrival) -> arrivals.incrementAndGet() > 40 ? refused : null))
+        {
+            final int exit = bench("--rpc", fake.url(), "--rate", "0", "--start-rate", "20", "--max-rate", "160",
+                "--max-p99-ms", "10000", "--step-duration", "1", "--step-warmup", "0", "--warmup", "1",
+                "--out", dir.resolve("stopped").toString());
+            assertEquals(0, exit, () -> "stdout:\n" + out + "\nstderr:\n" + err);
+            final JsonNode summary = lastLineJson(out.toString().lines().toList());
+            assertEquals(20.0, summary.get("best_rate_tx_s").asDouble(), summary.toString());
+            assertEquals(20, summary.get("finalized").asLong(), "the summary is the sustained step's");
+            assertTrue(summary.get("search_stopped").asText().contains("retired"), summary.toString());
+            final JsonNode steps = summary.get("search_steps");
+            assertEquals(2, steps.size(), steps.toString());
+            assertEquals(40.0, steps.get(1).get("rate_tx_s").asDouble());
+            assertEquals(40, steps.get(1).get("not_finalized").asLong());
+            assertTrue(out.toString().contains("stopping the search"), out.toString());
+        }
     }
 
     @Test

@@ -42,6 +42,7 @@ final class FakeMember implements AutoCloseable
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Vertx vertx = Vertx.vertx();
+    private final long chainId;
     private final TxDecoder decoder;
     private final Policy policy;
     private final Map<String, Integer> arrivals = new HashMap<>();
@@ -58,6 +59,7 @@ final class FakeMember implements AutoCloseable
 
     private FakeMember(final long chainId, final Policy policy)
     {
+        this.chainId = chainId;
         this.decoder = new TxDecoder(chainId);
         this.policy = policy;
     }
@@ -132,6 +134,10 @@ final class FakeMember implements AutoCloseable
         try
         {
             call = MAPPER.readTree(body);
+            if (answeredAsTarget(request, call))
+            {
+                return;
+            }
             tx = decoder.decode(Hex.decode(call.path("params").path(0).asText()));
         }
         catch (final Exception e)
@@ -179,6 +185,43 @@ final class FakeMember implements AutoCloseable
             return;
         }
         reply(request, id, hash, 0, null);
+    }
+
+    /**
+     * What {@code bench --rpc} asks a target before it sends: {@code eth_chainId}, {@code seq_members}
+     * (one member) and batches of {@code eth_getTransactionCount} (each sender's committed nonce).
+     */
+    private boolean answeredAsTarget(final io.vertx.core.http.HttpServerRequest request, final JsonNode call)
+    {
+        final String method = call.isArray() ? call.path(0).path("method").asText() : call.path("method").asText();
+        final JsonNode result;
+        if ("eth_chainId".equals(method))
+        {
+            result = MAPPER.getNodeFactory().textNode("0x" + Long.toHexString(chainId));
+        }
+        else if ("seq_members".equals(method))
+        {
+            result = MAPPER.createArrayNode().add(MAPPER.createObjectNode().put("index", 0));
+        }
+        else if ("eth_getTransactionCount".equals(method))
+        {
+            final ArrayNode replies = MAPPER.createArrayNode();
+            for (final JsonNode c : call)
+            {
+                final long nonce = committed.getOrDefault(Address.fromHex(c.path("params").path(0).asText()), 0L);
+                replies.addObject().put("jsonrpc", "2.0").put("id", c.path("id").asInt()).put("result", "0x" + Long.toHexString(nonce));
+            }
+            request.response().putHeader("Content-Type", "application/json").end(replies.toString());
+            return true;
+        }
+        else
+        {
+            return false;
+        }
+        final ObjectNode o = MAPPER.createObjectNode().put("jsonrpc", "2.0").put("id", call.path("id").asInt());
+        o.set("result", result);
+        request.response().putHeader("Content-Type", "application/json").end(o.toString());
+        return true;
     }
 
     private static void reply(final io.vertx.core.http.HttpServerRequest request, final int id, final String result,
