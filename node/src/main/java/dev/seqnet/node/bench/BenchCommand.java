@@ -486,6 +486,10 @@ public final class BenchCommand implements Callable<Integer>
                         (last != null ? " by the " + number(last.rate()) + " tx/s step" : "");
                     stdout.printf("%sstopping the search: %s (more accounts: --accounts)%n", label, stopped);
                     stdout.flush();
+                    if (result != null && (lowestFailed == null || stepRate < lowestFailed.rate()))
+                    {
+                        lowestFailed = result; // this step's failed attempt, so the plot shows it
+                    }
                     break search;
                 }
                 final int[] counts = OpenLoopRun.counts(stepRate, stepWarmup, stepDuration);
@@ -533,7 +537,7 @@ public final class BenchCommand implements Callable<Integer>
         final RunResult summary = best != null ? best : last;
         if (summary == null)
         {
-            throw new IllegalStateException("the search ran no step: " + stopped);
+            throw new IllegalStateException("the search ran no step: " + stopped + " (by the warm-up)");
         }
         final List<PercentilePlot.Curve> curves = new ArrayList<>();
         if (best != null)
@@ -556,7 +560,8 @@ public final class BenchCommand implements Callable<Integer>
             memberCount, memberCount == 1 ? "" : "s", number(maxP99Ms));
         if (best == null)
         {
-            stderr.printf("no step was sustained down to %s tx/s; the summary is the last step's%n", number(summary.rate()));
+            stderr.printf(stopped != null ? "no step was sustained before the search stopped at %s tx/s; the summary is that step's%n" :
+                "no step was sustained down to %s tx/s; the summary is the last step's%n", number(summary.rate()));
             stderr.flush();
         }
         finish(summary, curves, title, extra, best != null ? bestShare : lastShare, outDir);

@@ -189,11 +189,17 @@ final class FakeMember implements AutoCloseable
 
     /**
      * What {@code bench --rpc} asks a target before it sends: {@code eth_chainId}, {@code seq_members}
-     * (one member) and batches of {@code eth_getTransactionCount} (each sender's committed nonce).
+     * (one member) and batches of {@code eth_getTransactionCount} (each sender's committed nonce, which
+     * is its pending one as long as the fake starts empty and is asked before the load). Anything else
+     * goes on to the transaction path, which answers what it cannot decode with HTTP 400.
      */
     private boolean answeredAsTarget(final io.vertx.core.http.HttpServerRequest request, final JsonNode call)
     {
         final String method = call.isArray() ? call.path(0).path("method").asText() : call.path("method").asText();
+        if (call.isArray() && !"eth_getTransactionCount".equals(method))
+        {
+            return false;
+        }
         final JsonNode result;
         if ("eth_chainId".equals(method))
         {
@@ -203,7 +209,7 @@ final class FakeMember implements AutoCloseable
         {
             result = MAPPER.createArrayNode().add(MAPPER.createObjectNode().put("index", 0));
         }
-        else if ("eth_getTransactionCount".equals(method))
+        else if ("eth_getTransactionCount".equals(method) && call.isArray())
         {
             final ArrayNode replies = MAPPER.createArrayNode();
             for (final JsonNode c : call)
