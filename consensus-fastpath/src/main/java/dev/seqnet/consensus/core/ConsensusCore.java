@@ -397,12 +397,8 @@ public final class ConsensusCore
         switch (v.kind())
         {
             case PROPOSAL:
-                // The proposal is also this member's Notarize of its block (§3.2).
                 vs.proposed = true;
                 vs.myNotarize = v.blockHash();
-                final Vote notarize = new Vote(MessageKind.NOTARIZE, self, v.view(), v.blockHash(), v.signature());
-                vs.ownMessages.add(notarize);
-                recordOwnVote(vs, notarize);
                 break;
             case NOTARIZE:
                 vs.myNotarize = v.blockHash();
@@ -419,12 +415,11 @@ public final class ConsensusCore
             default:
                 break;
         }
-        if (v.kind() != MessageKind.PROPOSAL)
-        {
-            final Vote vote = new Vote(v.kind(), self, v.view(), v.blockHash(), v.signature());
-            vs.ownMessages.add(vote);
-            recordOwnVote(vs, vote);
-        }
+        // A proposal is also this member's Notarize of its block (§3.2), restored as that vote.
+        final MessageKind kind = v.kind() == MessageKind.PROPOSAL ? MessageKind.NOTARIZE : v.kind();
+        final Vote vote = new Vote(kind, self, v.view(), v.blockHash(), v.signature());
+        vs.ownMessages.add(vote);
+        recordOwnVote(vs, vote);
     }
 
     private void restoreCertificate(final Certificate c)
@@ -1704,16 +1699,7 @@ public final class ConsensusCore
         // Kept with the own messages as a Vote of its own, so R11's retries (which do not repeat the
         // proposal) re-send it: a member that lost the proposal can still count it toward a fallback.
         vs.myNotarize = hash;
-        final Vote vote = new Vote(MessageKind.NOTARIZE, self, vs.view, hash, sig);
-        vs.ownMessages.add(vote);
-        if (vs.view == view)
-        {
-            armRetry(nowNs, out);
-        }
-        if (recordOwnVote(vs, vote))
-        {
-            afterVote(nowNs, vs, MessageKind.NOTARIZE, hash, out);
-        }
+        keepOwnVote(vs, new Vote(MessageKind.NOTARIZE, self, vs.view, hash, sig), out);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -1806,16 +1792,25 @@ public final class ConsensusCore
         domain.voteDigest(kind, vs.view, b.unsafeBytes(), digest);
         final byte[] sig = signer.sign(digest);
         final Vote vote = new Vote(kind, self, vs.view, b, sig);
-        vs.ownMessages.add(vote);
         out.accept(new Command.PersistThenBroadcast(
             new OwnVote(kind, vs.view, 0, b, Hash32.ZERO, reason, sig), vote));
+        keepOwnVote(vs, vote, out);
+    }
+
+    /**
+     * An own vote that has been handed out (sent, or carried by the own proposal): kept for R11's
+     * retries and restart, the retry timer armed, and counted like any other vote.
+     */
+    private void keepOwnVote(final ViewState vs, final Vote vote, final CommandSink out)
+    {
+        vs.ownMessages.add(vote);
         if (vs.view == view)
         {
             armRetry(nowNs, out);
         }
         if (recordOwnVote(vs, vote))
         {
-            afterVote(nowNs, vs, kind, b, out);
+            afterVote(nowNs, vs, vote.kind(), vote.blockHash(), out);
         }
     }
 

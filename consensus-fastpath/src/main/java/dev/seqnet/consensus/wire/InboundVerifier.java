@@ -249,25 +249,35 @@ public final class InboundVerifier
     private DropReason checkProposal(final Proposal proposal)
     {
         final BlockCandidate b = proposal.block();
-        DropReason drop = checkLeader(proposal.leader(), proposal.view());
-        if (drop == null && !headerHashes(b.height(), b.parentHash().unsafeBytes(), b.stateRoot().unsafeBytes(),
-            b.l1FeeRateHi(), b.l1FeeRateLo(), b.txMerkleRoot().unsafeBytes(), b.timestamp(), b.blockHash().unsafeBytes()))
-        {
-            drop = DropReason.BAD_SIGNATURE;
-        }
-        return drop != null ? drop :
-            checkProposalSignature(proposal.leader(), proposal.view(), proposal.blockHash().unsafeBytes(), proposal.signature());
+        return checkProposal(proposal.leader(), proposal.view(), b.height(), b.parentHash().unsafeBytes(),
+            b.stateRoot().unsafeBytes(), b.l1FeeRateHi(), b.l1FeeRateLo(), b.txMerkleRoot().unsafeBytes(), b.timestamp(),
+            b.blockHash().unsafeBytes(), proposal.signature());
     }
 
     private DropReason checkProposal(final MutableProposal p)
     {
-        DropReason drop = checkLeader(p.leader(), p.view());
-        if (drop == null && !headerHashes(p.height(), p.parentHashBuffer(), p.stateRootBuffer(), p.l1FeeRateHi(),
-            p.l1FeeRateLo(), p.txMerkleRootBuffer(), p.timestamp(), p.blockHashBuffer()))
+        return checkProposal(p.leader(), p.view(), p.height(), p.parentHashBuffer(), p.stateRootBuffer(), p.l1FeeRateHi(),
+            p.l1FeeRateLo(), p.txMerkleRootBuffer(), p.timestamp(), p.blockHashBuffer(), p.signatureBuffer());
+    }
+
+    /** In this order: the leader, the header fields against the block hash, the signature. */
+    private DropReason checkProposal(
+        final int leader, final long view, final long height, final byte[] parentHash, final byte[] stateRoot,
+        final long l1FeeRateHi, final long l1FeeRateLo, final byte[] txMerkleRoot, final long timestamp,
+        final byte[] blockHash, final byte[] signature)
+    {
+        final DropReason drop = checkLeader(leader, view);
+        if (drop != null)
         {
-            drop = DropReason.BAD_SIGNATURE;
+            return drop;
         }
-        return drop != null ? drop : checkProposalSignature(p.leader(), p.view(), p.blockHashBuffer(), p.signatureBuffer());
+        if (!headerHashes(height, parentHash, stateRoot, l1FeeRateHi, l1FeeRateLo, txMerkleRoot, timestamp, blockHash))
+        {
+            return DropReason.BAD_SIGNATURE;
+        }
+        // The proposal's signature is its leader's Notarize (§3.2).
+        domain.proposalDigest(view, blockHash, digest);
+        return signatureCheck.verify(signature, digest, publicKeys[leader]) ? null : DropReason.BAD_SIGNATURE;
     }
 
     private DropReason checkLeader(final int leader, final long view)
@@ -277,13 +287,6 @@ public final class InboundVerifier
             return DropReason.NON_MEMBER;
         }
         return leader != members.schedule().leader(view) ? DropReason.WRONG_LEADER : null;
-    }
-
-    /** The proposal's signature is its leader's Notarize (§3.2); the leader was checked first. */
-    private DropReason checkProposalSignature(final int leader, final long view, final byte[] blockHash, final byte[] signature)
-    {
-        domain.proposalDigest(view, blockHash, digest);
-        return signatureCheck.verify(signature, digest, publicKeys[leader]) ? null : DropReason.BAD_SIGNATURE;
     }
 
     /**

@@ -37,8 +37,7 @@ class ProposalIsNotarizeTest
         final List<Command> out = new ArrayList<>();
 
         // The leader: one signature, one message, no separate Notarize.
-        final ConsensusCore leaderCore = new ConsensusCore(net.params, leader, net.keys[leader]::sign, RecoveredState.GENESIS);
-        leaderCore.on(new Input.Start(0), out::add);
+        final ConsensusCore leaderCore = started(net, leader, out);
         out.clear();
         leaderCore.on(new Input.TxBatchAdmitted(1_000, 1), out::add);
         final Command.BuildBlock build = only(out, Command.BuildBlock.class);
@@ -52,8 +51,7 @@ class ProposalIsNotarizeTest
             proposal.blockHash().bytes()), "the proposal's signature is a Notarize signature");
 
         // A follower: the proposal and its own vote make two Notarize votes, the two others' F = 4.
-        final ConsensusCore core = new ConsensusCore(net.params, self, net.keys[self]::sign, RecoveredState.GENESIS);
-        core.on(new Input.Start(0), out::add);
+        final ConsensusCore core = started(net, self, out);
         out.clear();
         core.on(new Input.MessageReceived(3_000, proposal), out::add);
         assertNotNull(only(out, Command.VerifyBlock.class));
@@ -107,8 +105,7 @@ class ProposalIsNotarizeTest
             self++;
         }
         final List<Command> out = new ArrayList<>();
-        final ConsensusCore core = new ConsensusCore(net.params, self, net.keys[self]::sign, RecoveredState.GENESIS);
-        core.on(new Input.Start(0), out::add);
+        final ConsensusCore core = started(net, self, out);
         final Proposal p1 = proposal(net, 1, 0, Hash32.ZERO, 1);
         core.on(new Input.MessageReceived(1_000, p1), out::add);
         core.on(new Input.BlockVerified(2_000, 1, p1.blockHash(), Verdict.VALID), out::add);
@@ -141,8 +138,7 @@ class ProposalIsNotarizeTest
         final int leader = net.params.members().schedule().leader(1);
         final int self = (leader + 1) % 4;
         final List<Command> out = new ArrayList<>();
-        final ConsensusCore core = new ConsensusCore(net.params, self, net.keys[self]::sign, RecoveredState.GENESIS);
-        core.on(new Input.Start(0), out::add);
+        final ConsensusCore core = started(net, self, out);
         final Proposal p = proposal(net, 1, 0, Hash32.ZERO, 1);
         core.on(new Input.MessageReceived(1_000, p), out::add);
         out.clear();
@@ -180,6 +176,14 @@ class ProposalIsNotarizeTest
     private static Vote vote(final MiniNet net, final MessageKind kind, final int signer, final long view, final Hash32 block)
     {
         return new Vote(kind, signer, view, block, net.params.domain().signVote(net.keys[signer], kind, view, block.bytes()));
+    }
+
+    /** Member {@code self}'s core, started; what the start emitted is in {@code out}. */
+    private static ConsensusCore started(final MiniNet net, final int self, final List<Command> out)
+    {
+        final ConsensusCore core = new ConsensusCore(net.params, self, net.keys[self]::sign, RecoveredState.GENESIS);
+        core.on(new Input.Start(0), out::add);
+        return core;
     }
 
     private static <T> T only(final List<Command> commands, final Class<T> type)
