@@ -40,6 +40,15 @@ public sealed interface Command
     {
     }
 
+    /**
+     * The core formed {@code certificate} from votes and holds it from now on. The host records it where the
+     * inbound check can see it ({@code HeldCertificates}), so that copies arriving later are dropped unverified
+     * (§11); R10 no longer broadcasts most formed certificates, which is where the host used to learn of them.
+     */
+    record CertificateFormed(dev.seqnet.consensus.Certificate certificate) implements Command
+    {
+    }
+
     /** Request certificates for {@code fromView..toView} from {@code member}, or all when it is -1. */
     record RequestCertificates(long fromView, long toView, int member) implements Command
     {

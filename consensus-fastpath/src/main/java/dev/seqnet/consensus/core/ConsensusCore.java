@@ -49,6 +49,8 @@ public final class ConsensusCore
     private static final Command.CancelTimer CANCEL_RETRY = new Command.CancelTimer(TimerKind.RETRY);
     /** Slots of the recent-view cache (a power of two). */
     private static final int RECENT_VIEWS = 8;
+    /** Certificates formed and waiting for R10's relay check (a power of two; about T_base / 4 of views). */
+    private static final int RELAY_SLOTS = 256;
     /** Pruned view states kept for reuse. */
     private static final int MAX_SPARE_VIEWS = 16;
 
@@ -81,6 +83,19 @@ public final class ConsensusCore
     private boolean retryArmed;
     /** Deadline of the armed FINALIZE timer (R8's grace), or {@code Long.MAX_VALUE} when none is armed. */
     private long finalizeTimerNs = Long.MAX_VALUE;
+    /** Deadline of the armed RELAY timer (R10), or {@code Long.MAX_VALUE} when none is armed. */
+    private long relayTimerNs = Long.MAX_VALUE;
+    /** R10's queue: certificates this member formed, oldest first, with when to check who still lacks one. */
+    private final Certificate[] relayCertificates = new Certificate[RELAY_SLOTS];
+    private final long[] relayDueNs = new long[RELAY_SLOTS];
+    private int relayHead;
+    private int relayCount;
+    /** R11 (c): the oldest view this member sent a {@code Finalize} in that is not final here, or -1 for none. */
+    private long finalizeAwaitedView = -1;
+    /** R11 (c): the highest view this member sent a {@code Finalize} in. */
+    private long lastFinalizeSentView = -1;
+    /** R11 (c): when to ask for the awaited finalization (again), if it has not arrived by then. */
+    private long finalizeCheckNs = Long.MAX_VALUE;
     private int pendingExecutable;
     private long lastProposalNs = Long.MIN_VALUE / 2;
     private boolean started;
@@ -131,6 +146,8 @@ public final class ConsensusCore
     private long dropDuplicate;
     private long dropInvalidProposal;
     private long dropWrongLeader;
+    private long certificatesRelayed;
+    private long finalizationRequests;
 
     /**
      * @param params    genesis members, signing domain and timings.
@@ -229,7 +246,7 @@ public final class ConsensusCore
         return new CoreStatus(view, schedule.leader(view), finalizedHeight, finalizedView, health, new CoreStatus.Counters(
             viewsNotarized, viewsNullified, viewsSkipped, timeouts, nullifyContradiction, fallbacksSent, blocksFast,
             blocksSlow, blocksIndirect, evidenceCount, dropLate, dropStale, dropFarFuture, dropDuplicate,
-            dropInvalidProposal, dropWrongLeader));
+            dropInvalidProposal, dropWrongLeader, certificatesRelayed, finalizationRequests));
     }
 
     // ------------------------------------------------------------------------------------------
@@ -264,6 +281,10 @@ public final class ConsensusCore
             else if (t.kind() == TimerKind.FINALIZE)
             {
                 onFinalizeTimer(now, out);
+            }
+            else if (t.kind() == TimerKind.RELAY)
+            {
+                onRelayTimer(now, out);
             }
             else
             {
@@ -411,6 +432,8 @@ public final class ConsensusCore
                 break;
             case FINALIZE:
                 vs.myFinalize = v.blockHash();
+                // Checked at the first view entry after the restart (R11 c).
+                awaitFinalization(v.view(), Long.MIN_VALUE, null);
                 break;
             default:
                 break;
@@ -1032,6 +1055,11 @@ public final class ConsensusCore
         {
             return;
         }
+        if (formed && cert.kind() == CertificateKind.NOTARIZATION)
+        {
+            // (A formed finalization, which is also a notarization, was reported by onFinalization.)
+            out.accept(new Command.CertificateFormed(cert));
+        }
         final long w = vs.view;
         // R8: the first notarization of (w, b) while view ≤ w; with a grace, held back while the fast path may still form.
         if (view <= w && vs.myNullify == null && (vs.myNotarize == null || vs.myNotarize.equals(b)) &&
@@ -1076,6 +1104,10 @@ public final class ConsensusCore
             return;
         }
         vs.nullification = cert;
+        if (formed)
+        {
+            out.accept(new Command.CertificateFormed(cert));
+        }
         if (vs.view >= view)
         {
             viewsNullified++;
@@ -1095,13 +1127,20 @@ public final class ConsensusCore
             return;
         }
         vs.finalization = cert;
+        final boolean relayAll = params.relayAllCertificates();
         if (formed)
         {
-            // R10: a finalization this member formed is broadcast once.
-            out.accept(new Command.Broadcast(cert));
+            out.accept(new Command.CertificateFormed(cert));
+            if (relayAll)
+            {
+                // R10 with relay_certificates = all: a finalization this member formed is broadcast once. By default
+                // it is not: a member that needs one has sent its Finalize and asks for it (R11 c).
+                out.accept(new Command.Broadcast(cert));
+            }
         }
-        // A finalization is also a notarization; it was broadcast already if formed.
-        onNotarization(now, vs, b, cert, false, out);
+        // A finalization is also a notarization. With `all` it was broadcast already; by default, if it brings this
+        // member into the next view, it is queued for R10's relay like any other entry certificate.
+        onNotarization(now, vs, b, cert, formed && !relayAll, out);
         deliver(now, vs.view, b, cert, out);
     }
 
@@ -1290,14 +1329,163 @@ public final class ConsensusCore
             entryCertificate = cert;
             if (formed)
             {
-                out.accept(new Command.Broadcast(cert));
+                relay(now, cert, out);
             }
         }
         out.accept(CANCEL_RETRY);
+        checkMissedFinalization(now, out);
         // Prune state far below the view (W_PAST) even when nothing finalizes.
         pruneViewsBelow(view - params.pastWindowViews());
         final ViewState vs = state(w);
         afterEntry(now, vs, out);
+    }
+
+    /**
+     * R10: a notarization or nullification this member formed and entered the next view with. With
+     * {@code relay_certificates = all} it is broadcast at once. By default it is queued: votes go to every
+     * member, so each usually forms the same certificate itself, and at n = 4 a copy from everyone was six
+     * certificate frames received per member per view, nearly all after the receiver had finalized the view
+     * (docs/PERFORMANCE.md, "Eleventh round"). {@code T_base / 4} later it goes only to the members that
+     * have not shown they hold one ({@link #relayOldest}).
+     */
+    private void relay(final long now, final Certificate cert, final CommandSink out)
+    {
+        if (params.relayAllCertificates())
+        {
+            out.accept(new Command.Broadcast(cert));
+            return;
+        }
+        if (relayCount == RELAY_SLOTS)
+        {
+            relayOldest(out);
+        }
+        final int slot = (relayHead + relayCount) & (RELAY_SLOTS - 1);
+        relayCertificates[slot] = cert;
+        relayDueNs[slot] = now + params.leaderTimeoutNs() / 4;
+        relayCount++;
+        armRelayTimer(relayDueNs[slot], out);
+    }
+
+    /** Arms the RELAY timer (R10's queue and R11 c's check share it) for {@code dueNs} unless it fires sooner. */
+    private void armRelayTimer(final long dueNs, final CommandSink out)
+    {
+        relayTimerNs = armSooner(TimerKind.RELAY, relayTimerNs, dueNs, out);
+    }
+
+    /** Arms {@code kind} for {@code dueNs} unless it is armed to fire sooner; returns when it fires now. */
+    private long armSooner(final TimerKind kind, final long armedNs, final long dueNs, final CommandSink out)
+    {
+        if (dueNs >= armedNs)
+        {
+            return armedNs;
+        }
+        out.accept(new Command.SetTimer(kind, view, dueNs));
+        return dueNs;
+    }
+
+    /**
+     * The RELAY timer: every queued certificate that is due goes to the members still lacking one, a missed
+     * finalization is asked for (R11 c), and the timer is armed again. Not sooner than {@code T_base / 8} from
+     * now, so that on the happy path one firing handles the certificates of several views.
+     */
+    private void onRelayTimer(final long now, final CommandSink out)
+    {
+        relayTimerNs = Long.MAX_VALUE;
+        while (relayCount > 0 && relayDueNs[relayHead] <= now)
+        {
+            relayOldest(out);
+        }
+        checkMissedFinalization(now, out);
+        long next = relayCount > 0 ? relayDueNs[relayHead] : Long.MAX_VALUE;
+        if (finalizeAwaitedView >= 0)
+        {
+            next = Math.min(next, finalizeCheckNs);
+        }
+        if (next != Long.MAX_VALUE)
+        {
+            armRelayTimer(Math.max(next, now + params.leaderTimeoutNs() / 8), out);
+        }
+    }
+
+    /**
+     * Sends the oldest queued certificate, of view {@code w}, to each member that has sent nothing for a view
+     * above {@code w}: a vote or proposal for a later view shows that it entered that view, so it holds a
+     * certificate for {@code w} or beyond. A member silent for longer than the activity window is taken to be
+     * down; when it speaks again, R12's nudge brings it the latest certificates.
+     */
+    private void relayOldest(final CommandSink out)
+    {
+        final Certificate cert = relayCertificates[relayHead];
+        relayCertificates[relayHead] = null;
+        relayHead = (relayHead + 1) & (RELAY_SLOTS - 1);
+        relayCount--;
+        final long w = cert.view();
+        for (int j = 0; j < n; j++)
+        {
+            if (j != self && lastActiveView[j] <= w && lastActiveView[j] >= w - params.activityWindowViews())
+            {
+                out.accept(new Command.Send(j, cert));
+                certificatesRelayed++;
+            }
+        }
+    }
+
+    /**
+     * R11 (c): this member sent {@code Finalize(u)} and holds no finalization of {@code u}: the members that
+     * completed the fast path send no {@code Finalize}, so if the vote that completed theirs never reached this
+     * member (lost, or a faulty member's sent to some members only) it can reach Q {@code Finalize} votes no
+     * more than the fast path, and finalizations are no longer broadcast (R10). So {@code T_base / 4} after its
+     * {@code Finalize}, and again every {@code T_base / 4} while it is missing, it asks everyone for the
+     * certificates of the oldest such {@code u}; the answers include each holder's latest finalization. Off the
+     * happy path: the fast path completes within R8's grace, or the slow path's votes arrive within a view.
+     */
+    private void checkMissedFinalization(final long now, final CommandSink out)
+    {
+        if (finalizeAwaitedView < 0)
+        {
+            return;
+        }
+        if (finalizeAwaitedView <= finalizedView)
+        {
+            if (lastFinalizeSentView <= finalizedView)
+            {
+                finalizeAwaitedView = -1;
+                finalizeCheckNs = Long.MAX_VALUE;
+                return;
+            }
+            finalizeAwaitedView = finalizedView + 1;
+            finalizeCheckNs = now + params.leaderTimeoutNs() / 4;
+            armRelayTimer(finalizeCheckNs, out);
+            return;
+        }
+        if (now >= finalizeCheckNs)
+        {
+            finalizationRequests++;
+            // One view: the answers carry each holder's latest finalization, which finalizes the views after it too. A
+            // request spanning every view since would be answered with every certificate of them, by every member.
+            out.accept(new Command.RequestCertificates(finalizeAwaitedView, finalizeAwaitedView, -1));
+            finalizeCheckNs = now + params.leaderTimeoutNs() / 4;
+            armRelayTimer(finalizeCheckNs, out);
+        }
+    }
+
+    /** R11 (c): an own {@code Finalize(u)} was sent (or restored): expect the finalization of {@code u}. */
+    private void awaitFinalization(final long u, final long checkNs, final CommandSink out)
+    {
+        if (params.relayAllCertificates() || u <= finalizedView)
+        {
+            return;
+        }
+        lastFinalizeSentView = Math.max(lastFinalizeSentView, u);
+        if (finalizeAwaitedView < 0 || u < finalizeAwaitedView)
+        {
+            finalizeAwaitedView = u;
+            finalizeCheckNs = checkNs;
+            if (out != null)
+            {
+                armRelayTimer(checkNs, out);
+            }
+        }
     }
 
     /** R1 (d)–(f): lead, skip a demoted leader, or arm the proposal deadline; then process what was buffered. */
@@ -1444,11 +1632,7 @@ public final class ConsensusCore
 
     private void armFinalizeTimer(final long dueNs, final CommandSink out)
     {
-        if (dueNs < finalizeTimerNs)
-        {
-            finalizeTimerNs = dueNs;
-            out.accept(new Command.SetTimer(TimerKind.FINALIZE, view, dueNs));
-        }
+        finalizeTimerNs = armSooner(TimerKind.FINALIZE, finalizeTimerNs, dueNs, out);
     }
 
     /**
@@ -1794,6 +1978,10 @@ public final class ConsensusCore
         final Vote vote = new Vote(kind, self, vs.view, b, sig);
         out.accept(new Command.PersistThenBroadcast(
             new OwnVote(kind, vs.view, 0, b, Hash32.ZERO, reason, sig), vote));
+        if (kind == MessageKind.FINALIZE && vs.finalization == null)
+        {
+            awaitFinalization(vs.view, nowNs + params.leaderTimeoutNs() / 4, out);
+        }
         keepOwnVote(vs, vote, out);
     }
 

@@ -23,6 +23,7 @@ public final class ConsensusParams
     private int pastWindowViews = 1024;
     private long nudgeIntervalNs = TimeUnit.MILLISECONDS.toNanos(10);
     private long finalizeGraceNs = 0;
+    private boolean relayAllCertificates = false;
 
     /** Genesis members, stakes and quorums. */
     public ConsensusParams members(final MemberSet members)
@@ -158,6 +159,24 @@ public final class ConsensusParams
     public long finalizeGraceNs()
     {
         return finalizeGraceNs;
+    }
+
+    /**
+     * R10 (PROTOCOL §4.6): false (the default) relays a certificate this member formed only to the members
+     * that have not shown, {@code T_base / 4} later, that they hold one for its view; true broadcasts each
+     * formed certificate at once to everyone, as before issue 4's eleventh round. A local setting: relay
+     * is liveness only.
+     */
+    public ConsensusParams relayAllCertificates(final boolean relayAllCertificates)
+    {
+        this.relayAllCertificates = relayAllCertificates;
+        return this;
+    }
+
+    /** Whether every formed certificate is broadcast at once (R10). */
+    public boolean relayAllCertificates()
+    {
+        return relayAllCertificates;
     }
 
     /** Checks that the genesis parts are present and the timings positive. */

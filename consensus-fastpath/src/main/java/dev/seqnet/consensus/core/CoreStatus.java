@@ -19,7 +19,7 @@ public record CoreStatus(
         long viewsNotarized, long viewsNullified, long viewsSkipped, long timeouts, long nullifyContradiction,
         long fallbacksSent, long blocksFastFinalized, long blocksSlowFinalized, long blocksIndirect, long evidenceCount,
         long dropLate, long dropStale, long dropFarFuture, long dropDuplicate, long dropInvalidProposal,
-        long dropWrongLeader)
+        long dropWrongLeader, long certificatesRelayed, long finalizationRequests)
     {
     }
 }

@@ -7,9 +7,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * The certificates this member already holds, readable from the inbound verification threads, so
  * that {@link InboundVerifier} drops a duplicate as {@code drop.duplicate} before checking its
- * signatures (PROTOCOL.md §11). Every member broadcasts the certificates it forms, so without this a
- * member verified each view's certificates once per peer: on a 4-member network that was over half
- * of all signature checks, and signature checks were 78 % of the recovery thread (perf).
+ * signatures (PROTOCOL.md §11). When every member broadcast the certificates it formed (R10 before
+ * issue 4's eleventh round, today {@code consensus.relay_certificates = all}), a member without this
+ * verified each view's certificates once per peer: on a 4-member network that was over half of all
+ * signature checks, and signature checks were 78 % of the recovery thread (perf). Today it also drops
+ * the copies R10 relays, R11 answers and R12 nudges bring of certificates the member formed.
  *
  * <p>A fixed table by {@code view mod capacity}, one entry per certificate kind holding the view and
  * the first 8 bytes of the block hash. One writer (the host's thread, after the core took the

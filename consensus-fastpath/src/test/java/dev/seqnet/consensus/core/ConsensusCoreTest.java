@@ -5,7 +5,9 @@ import dev.seqnet.consensus.message.Vote;
 import dev.seqnet.chain.Hash32;
 import dev.seqnet.consensus.FinalityVerifier;
 import dev.seqnet.consensus.CertificateCodec;
+import dev.seqnet.consensus.LeaderSchedule;
 import dev.seqnet.consensus.MessageKind;
+import dev.seqnet.consensus.message.Proposal;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -295,6 +297,90 @@ class ConsensusCoreTest
         for (int i = 0; i < 4; i++)
         {
             assertTrue(net.delivered.get(i).size() > during + 10, "member " + i + " resumed: " + net.delivered.get(i).size());
+        }
+    }
+
+    @Test
+    void certificatesAreRelayedOnlyToMembersThatLackThem()
+    {
+        // Past T_base / 4, so R10's relay checks run: every member has voted in later views, so none is sent.
+        final MiniNet needed = new MiniNet(4, 0).runLoaded(30 * MS);
+        assertAgreement(needed);
+        assertTrue(needed.delivered.get(0).size() > 100, "finalized " + needed.delivered.get(0).size());
+        assertEquals(0, needed.certificateFrames, "no certificate sent on the happy path");
+        for (int i = 0; i < 4; i++)
+        {
+            assertEquals(0, needed.cores[i].status().counters().certificatesRelayed());
+            assertEquals(0, needed.cores[i].status().counters().finalizationRequests());
+        }
+
+        // relay_certificates = all: each member broadcasts every certificate it forms, n - 1 copies each.
+        final MiniNet all = new MiniNet(4, 0);
+        all.params.relayAllCertificates(true);
+        all.runLoaded(30 * MS);
+        assertAgreement(all);
+        assertTrue(all.certificateFrames > 2 * 3 * all.delivered.get(0).size(),
+            all.certificateFrames + " frames for " + all.delivered.get(0).size() + " blocks");
+    }
+
+    @Test
+    void aNextLeaderThatMissedAProposalIsSentTheCertificateAndProposesInItsView()
+    {
+        final MiniNet net = new MiniNet(4, 0);
+        final LeaderSchedule schedule = net.params.members().schedule();
+        final long w = 8;
+        final int next = schedule.leader(w + 1);
+        // A faulty leader of w keeps its proposal (once: a later fetch of the block gets through) and its votes of w
+        // from the leader of w + 1. That member cannot vote in w, and of the others' votes it holds two Notarize and
+        // two Finalize, one short of Q each. The other three notarize w and move on. Only a relayed certificate brings
+        // the next leader into w + 1 before its view times out at the others; without one, w + 1 is nullified and
+        // it never proposes there.
+        final int faulty = schedule.leader(w);
+        final java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
+        net.lose = (from, to, m) -> to == next && from == faulty &&
+            (m instanceof Vote v && v.view() == w || m instanceof Proposal p && p.view() == w && !lost.getAndSet(true));
+        net.runLoaded(60 * MS);
+        assertAgreement(net);
+        assertTrue(net.journals.get(next).stream().anyMatch(v -> v.view() == w + 1 && v.kind() == MessageKind.PROPOSAL),
+            "member " + next + " proposed in view " + (w + 1));
+        for (int i = 0; i < 4; i++)
+        {
+            assertTrue(net.delivered.get(i).stream().anyMatch(b -> b.view() == w + 1), "member " + i + " finalized view " + (w + 1));
+        }
+        final long relayed = java.util.stream.IntStream.range(0, 4)
+            .mapToLong(i -> net.cores[i].status().counters().certificatesRelayed()).sum();
+        // While the network waits for the next leader, nobody has shown it holds w's certificate (nobody votes in w + 1
+        // yet), so each member that formed it sends it to each other member: a stall costs n - 1 copies each, T_base / 4 late.
+        assertTrue(relayed >= 3, "relayed " + relayed);
+    }
+
+    @Test
+    void aMemberAFaultyMemberKeepsOffTheFastPathAsksForTheFinalization()
+    {
+        // With R8's grace, member 3 reaches member 0 only (a faulty member, or a link fault): member 0 completes the
+        // fast path with member 3's Notarize and sends no Finalize; members 1 and 2 cannot (to them member 3 is not
+        // active, so they send their Finalize at once) and stay one short of Q. Nobody broadcasts finalizations any
+        // more, so without asking (R11 c) members 1 and 2 would never finalize anything.
+        final MiniNet net = new MiniNet(4, 0, 500_000);
+        net.lose = (from, to, m) -> from == 3 && to != 0;
+        net.runLoaded(100 * MS);
+        assertAgreement(net);
+        final int lead = net.delivered.get(0).size();
+        assertTrue(lead > 50, "finalized " + lead);
+        for (final int i : new int[] {1, 2})
+        {
+            // One request for the views missing so far every T_base / 4 (5 ms) while a finalization is missing.
+            final long asked = net.cores[i].status().counters().finalizationRequests();
+            assertTrue(asked >= 5 && asked <= 100 / 5 + 1, "member " + i + " asked " + asked + " times in 100 ms");
+            assertTrue(net.delivered.get(i).size() >= lead * 8 / 10, "member " + i + " finalized " + net.delivered.get(i).size() +
+                " of " + lead);
+        }
+        assertEquals(0, net.cores[0].status().counters().finalizationRequests(), "member 0 finalizes by itself");
+
+        final MiniNet honest = new MiniNet(4, 0, 500_000).runLoaded(60 * MS);
+        for (int i = 0; i < 4; i++)
+        {
+            assertEquals(0, honest.cores[i].status().counters().finalizationRequests(), "member " + i + " on the happy path");
         }
     }
 

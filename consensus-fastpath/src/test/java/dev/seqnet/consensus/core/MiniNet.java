@@ -39,6 +39,10 @@ final class MiniNet
     long seq;
     /** Drop a message from → to when this returns true. */
     BiPredicate<Integer, Integer> cut = (from, to) -> false;
+    /** Drop this message from → to when this returns true (checked after {@link #cut}). */
+    MessageFilter lose = (from, to, m) -> false;
+    /** Certificate frames members sent each other (R10 relays, R11/R12 answers): a broadcast counts n − 1. */
+    long certificateFrames;
     /** Extra one-way delay from → to, in ns. */
     java.util.function.ToLongBiFunction<Integer, Integer> extraDelay = (from, to) -> 0;
     /** Every proposal ever sent, so FetchBlock can be answered by "a peer". */
@@ -53,6 +57,13 @@ final class MiniNet
         {
             return at != o.at ? Long.compare(at, o.at) : Long.compare(seq, o.seq);
         }
+    }
+
+    /** A message-level loss rule. */
+    @FunctionalInterface
+    interface MessageFilter
+    {
+        boolean test(int from, int to, ConsensusMessage m);
     }
 
     private record Timer(TimerKind kind, long view, long deadline)
@@ -134,7 +145,7 @@ final class MiniNet
 
     void send(final int from, final int to, final ConsensusMessage m)
     {
-        if (to == from || cut.test(from, to))
+        if (to == from || cut.test(from, to) || lose.test(from, to, m))
         {
             return;
         }
@@ -150,10 +161,18 @@ final class MiniNet
         }
         else if (c instanceof Command.Broadcast b)
         {
+            if (b.message() instanceof dev.seqnet.consensus.Certificate)
+            {
+                certificateFrames += n - 1;
+            }
             broadcast(i, b.message());
         }
         else if (c instanceof Command.Send s)
         {
+            if (s.message() instanceof dev.seqnet.consensus.Certificate && s.member() != i)
+            {
+                certificateFrames++;
+            }
             send(i, s.member(), s.message());
         }
         else if (c instanceof Command.BuildBlock b)
@@ -189,6 +208,20 @@ final class MiniNet
             if (p != null && f.from().length > 0)
             {
                 send(f.from()[0], i, p);
+            }
+        }
+        else if (c instanceof Command.RequestCertificates r)
+        {
+            // R11: one request of at most MAX_SPAN views is enough for these tests' short gaps.
+            final dev.seqnet.consensus.message.CertificateRequest req = new dev.seqnet.consensus.message.CertificateRequest(
+                i, r.fromView(), Math.min(r.toView(), r.fromView() + dev.seqnet.consensus.message.CertificateRequest.MAX_SPAN - 1));
+            if (r.member() < 0)
+            {
+                broadcast(i, req);
+            }
+            else
+            {
+                send(i, r.member(), req);
             }
         }
         else if (c instanceof Command.StartSync s)
@@ -246,6 +279,15 @@ final class MiniNet
             }
         }
         now = Math.max(now, until);
+    }
+
+    /** Starts every member with transactions pending and runs until virtual time {@code until}. */
+    MiniNet runLoaded(final long until)
+    {
+        start();
+        pending(10);
+        runUntil(until);
+        return this;
     }
 
     /** Tells every member that transactions are pending, so leaders propose at once. */

@@ -84,6 +84,10 @@ final class Describe
         {
             return "Broadcast " + message(b.message());
         }
+        if (c instanceof Command.CertificateFormed f)
+        {
+            return "Formed " + message(f.certificate());
+        }
         if (c instanceof Command.Send s)
         {
             return "Send " + s.member() + " " + message(s.message());

@@ -295,12 +295,12 @@ final class MemberHost
                 crashNow();
             }
         }
+        else if (c instanceof Command.CertificateFormed f)
+        {
+            journal.certificate(f.certificate());
+        }
         else if (c instanceof Command.Broadcast b)
         {
-            if (b.message() instanceof Certificate cert)
-            {
-                journal.certificate(cert);
-            }
             broadcast(b.message());
         }
         else if (c instanceof Command.Send s)

@@ -49,12 +49,16 @@ public class ConsensusRoundBenchmark
     @Param({"RECORD", "MUTABLE"})
     public String votes;
 
+    /** R10: {@code needed} (the default) or {@code all} ({@code consensus.relay_certificates}). */
+    @Param({"needed", "all"})
+    public String relay;
+
     private InstantNetwork network;
 
     @Setup(Level.Trial)
     public void setup()
     {
-        network = new InstantNetwork(members, mode, "MUTABLE".equals(votes));
+        network = new InstantNetwork(members, mode, "MUTABLE".equals(votes), "all".equals(relay));
         for (int i = 0; i < 50; i++)
         {
             network.finalizeNext();
@@ -70,9 +74,10 @@ public class ConsensusRoundBenchmark
                 network.drops() + " frames dropped");
         }
         final double blocks = network.finalizedHeight();
-        System.out.printf("%n%s n=%d: per finalized block %.2f signature checks, %.2f held certificate copies and " +
-            "%.2f late frames dropped unchecked%n", mode, members, network.signatureChecks() / blocks,
-            network.heldSkipped() / blocks, network.lateSkipped() / blocks);
+        System.out.printf("%n%s n=%d relay=%s: per finalized block %.2f signature checks, %.2f certificate frames sent, " +
+            "%.2f held certificate copies and %.2f late frames dropped unchecked%n", mode, members, relay,
+            network.signatureChecks() / blocks, network.certificateFrames() / blocks, network.heldSkipped() / blocks,
+            network.lateSkipped() / blocks);
     }
 
     /** One block finalized at every member. */

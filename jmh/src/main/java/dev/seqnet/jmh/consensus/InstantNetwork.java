@@ -114,6 +114,7 @@ public final class InstantNetwork
     private long heldSkipped;
     private long lateSkipped;
     private long signatureChecks;
+    private long certificateFrames;
 
     /** A delivery of {@code what} (an {@link Input} or an encoded frame) to member {@code to}. */
     private record Delivery(int to, Object what)
@@ -130,6 +131,16 @@ public final class InstantNetwork
      */
     public InstantNetwork(final int n, final Mode mode, final boolean mutableVotes)
     {
+        this(n, mode, mutableVotes, false);
+    }
+
+    /**
+     * @param relayAllCertificates R10 with {@code consensus.relay_certificates = all}: every member broadcasts
+     *                             each certificate it forms at once (else one goes only to members that lack
+     *                             one a while later, which on an instant network is nobody).
+     */
+    public InstantNetwork(final int n, final Mode mode, final boolean mutableVotes, final boolean relayAllCertificates)
+    {
         this.n = n;
         this.mode = mode;
         this.mutableVotes = mutableVotes;
@@ -145,7 +156,8 @@ public final class InstantNetwork
         }
         final MemberSet memberSet = new MemberSet(List.of(members), Quorums.AUTO_SLACK);
         final SigningDomain domain = new SigningDomain(5115, new byte[32]);
-        final ConsensusParams params = new ConsensusParams().members(memberSet).domain(domain);
+        final ConsensusParams params = new ConsensusParams().members(memberSet).domain(domain)
+            .relayAllCertificates(relayAllCertificates);
         final boolean crypto = mode == Mode.CRYPTO || mode == Mode.CRYPTO_SKIP_HELD || mode == Mode.CRYPTO_NODE;
         final SignatureCheck base = crypto ? SignatureCheck.SECP256K1 : (sig, digest, key) -> true;
         final SignatureCheck check = (sig, digest, key) ->
@@ -245,6 +257,12 @@ public final class InstantNetwork
     public long drops()
     {
         return drops;
+    }
+
+    /** Certificate frames members sent each other: broadcasts (R10 with {@code all}) count n − 1, sends one. */
+    public long certificateFrames()
+    {
+        return certificateFrames;
     }
 
     /** Certificate copies dropped unverified because the receiver held them (CRYPTO_SKIP_HELD and CRYPTO_NODE). */
@@ -406,6 +424,10 @@ public final class InstantNetwork
 
     private void broadcast(final int from, final ConsensusMessage message)
     {
+        if (message instanceof Certificate)
+        {
+            certificateFrames += n - 1;
+        }
         final Object payload = payload(message);
         for (int to = 0; to < n; to++)
         {
@@ -479,6 +501,10 @@ public final class InstantNetwork
                 final Command.Send s = (Command.Send)command;
                 if (s.member() != self)
                 {
+                    if (s.message() instanceof Certificate)
+                    {
+                        certificateFrames++;
+                    }
                     queue.add(new Delivery(s.member(), payload(s.message())));
                 }
             }

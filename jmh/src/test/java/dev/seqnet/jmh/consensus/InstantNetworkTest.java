@@ -16,7 +16,8 @@ class InstantNetworkTest
 
     private static double checksPerBlock(final InstantNetwork.Mode mode, final int n)
     {
-        final InstantNetwork network = new InstantNetwork(n, mode, true);
+        // With every certificate relayed (R10's `all`), so that skipping held copies has copies to skip.
+        final InstantNetwork network = new InstantNetwork(n, mode, true, true);
         for (int i = 0; i < BLOCKS; i++)
         {
             network.finalizeNext();
@@ -25,6 +26,36 @@ class InstantNetworkTest
         assertEquals(0, network.timersFired(), mode + ": no timeouts on an instant network");
         assertEquals(0, network.drops(), mode + ": no frame dropped but late ones");
         return (double)network.signatureChecks() / BLOCKS;
+    }
+
+    @Test
+    void certificatesAreRelayedOnlyWhereNeeded()
+    {
+        for (final int n : new int[] {4, 7})
+        {
+            // R10's default: every member votes in the next view long before the relay check, so nobody is sent one.
+            final InstantNetwork needed = run(n, false);
+            assertEquals(0, needed.certificateFrames(), "n=" + n);
+            assertEquals(0, needed.heldSkipped(), "n=" + n);
+            // relay_certificates = all: each member broadcasts the notarization it entered the next view with and
+            // the finalization it formed; the n - 1 others drop those copies unverified as held or late.
+            final InstantNetwork all = run(n, true);
+            assertEquals(2.0 * n * (n - 1), (double)all.certificateFrames() / BLOCKS, 0.2, "n=" + n);
+            assertTrue(all.heldSkipped() + all.lateSkipped() > needed.heldSkipped() + needed.lateSkipped() + BLOCKS,
+                "n=" + n + ": the copies are dropped unverified");
+        }
+    }
+
+    private static InstantNetwork run(final int n, final boolean relayAll)
+    {
+        final InstantNetwork network = new InstantNetwork(n, InstantNetwork.Mode.CRYPTO_NODE, true, relayAll);
+        for (int i = 0; i < BLOCKS; i++)
+        {
+            network.finalizeNext();
+        }
+        assertEquals(BLOCKS, network.finalizedHeight(), "n=" + n + ": every member finalized each block");
+        assertEquals(0, network.timersFired(), "n=" + n + ": no timer had to fire");
+        return network;
     }
 
     @Test

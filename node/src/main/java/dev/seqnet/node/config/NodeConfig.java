@@ -153,6 +153,12 @@ public final class NodeConfig
          * default since the fourth round of issue 4 (docs/PERFORMANCE.md, "R8's grace").
          */
         public long finalizeGraceUs = 500;
+        /**
+         * R10 (PROTOCOL.md §4.6): {@code needed} (default) sends a certificate this member formed, T_base / 4
+         * later, only to the members that have not shown they hold one; {@code all} broadcasts each formed
+         * certificate at once (the rule before issue 4's eleventh round: n − 1 copies at every member, twice a view).
+         */
+        public String relayCertificates = "needed";
         /** {@code none}, or {@code msync} to force each own vote to the device before it is sent (§8.1). */
         public String voteSync = "none";
         /**
@@ -353,6 +359,10 @@ public final class NodeConfig
         {
             throw new IllegalArgumentException("consensus.vote_sync must be none or msync: " + consensus.voteSync);
         }
+        if (!"needed".equals(consensus.relayCertificates) && !"all".equals(consensus.relayCertificates))
+        {
+            throw new IllegalArgumentException("consensus.relay_certificates must be needed or all: " + consensus.relayCertificates);
+        }
     }
 
     private void validateTransport()
@@ -464,6 +474,7 @@ public final class NodeConfig
             .pastWindowViews(consensus.pastWindowViews)
             .nudgeIntervalNs(TimeUnit.MILLISECONDS.toNanos(consensus.nudgeIntervalMs))
             .finalizeGraceNs(TimeUnit.MICROSECONDS.toNanos(consensus.finalizeGraceUs))
+            .relayAllCertificates("all".equals(consensus.relayCertificates))
             .conclude();
     }
 

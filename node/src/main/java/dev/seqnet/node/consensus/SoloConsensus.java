@@ -56,7 +56,7 @@ public final class SoloConsensus implements ConsensusView
         final long produced = head - startHeight;
         return new CoreStatus(head + 1, 0, head, head,
             List.of(new CoreStatus.MemberHealth(0, head, false, 0)),
-            new CoreStatus.Counters(produced, 0, 0, 0, 0, 0, produced, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+            new CoreStatus.Counters(produced, 0, 0, 0, 0, 0, produced, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
     }
 
     @Override

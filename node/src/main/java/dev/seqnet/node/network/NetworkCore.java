@@ -583,12 +583,15 @@ public final class NetworkCore implements SequencerStage, ConsensusView
                 }
                 ownVotes.persistThenBroadcast(c.record(), c.message(), System.nanoTime());
             }
+            else if (command instanceof Command.CertificateFormed c)
+            {
+                if (heldCertificates != null)
+                {
+                    heldCertificates.add(c.certificate().kind(), c.certificate().view(), c.certificate().unsafeBlockHash());
+                }
+            }
             else if (command instanceof Command.Broadcast c)
             {
-                if (c.message() instanceof Certificate formed && heldCertificates != null)
-                {
-                    heldCertificates.add(formed.kind(), formed.view(), formed.unsafeBlockHash());
-                }
                 broadcast(c.message());
             }
             else if (command instanceof Command.Send c)

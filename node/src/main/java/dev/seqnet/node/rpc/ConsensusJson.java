@@ -82,6 +82,8 @@ public final class ConsensusJson
         counters.put("drop.duplicate", c.dropDuplicate());
         counters.put("drop.invalidProposal", c.dropInvalidProposal());
         counters.put("drop.wrongLeader", c.dropWrongLeader());
+        counters.put("relay.certificates", c.certificatesRelayed());
+        counters.put("relay.finalizationRequests", c.finalizationRequests());
         o.put("evidenceCount", c.evidenceCount());
         return o;
     }

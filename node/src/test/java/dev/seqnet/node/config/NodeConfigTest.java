@@ -70,6 +70,7 @@ class NodeConfigTest
         assertEquals(1_000_000_000L, params.maxBlockIntervalNs());
         assertEquals(0, params.minBlockIntervalNs());
         assertEquals("none", config.consensus.voteSync);
+        assertFalse(params.relayAllCertificates(), "R10: relayed only where needed by default");
     }
 
     @Test
@@ -77,7 +78,8 @@ class NodeConfigTest
     {
         final NodeConfig config = load("{\"block\":{\"min_interval_ms\":2,\"max_interval_ms\":300}," +
             "\"consensus\":{\"leader_timeout_ms\":35,\"timeout_max_doublings\":3,\"activity_window_views\":8," +
-            "\"future_window_views\":32,\"past_window_views\":512,\"nudge_interval_ms\":4,\"vote_sync\":\"msync\"}}");
+            "\"future_window_views\":32,\"past_window_views\":512,\"nudge_interval_ms\":4,\"vote_sync\":\"msync\"," +
+            "\"relay_certificates\":\"all\"}}");
         final Genesis genesis = fourMembers();
         final ConsensusParams params = config.consensusParams(genesis);
         assertEquals(35_000_000L, params.leaderTimeoutNs());
@@ -89,6 +91,7 @@ class NodeConfigTest
         assertEquals(300_000_000L, params.maxBlockIntervalNs());
         assertEquals(2_000_000L, params.minBlockIntervalNs());
         assertEquals("msync", config.consensus.voteSync);
+        assertTrue(params.relayAllCertificates());
 
         // Four members of stake 1000: S = 4000, f = 1333, Q = 2667, F = 4000 (PROTOCOL.md §1.1 example).
         assertEquals(4, params.members().size());
@@ -117,7 +120,8 @@ class NodeConfigTest
     void badConsensusSettingsAreRefused()
     {
         for (final String bad : List.of("\"leader_timeout_ms\":0", "\"timeout_max_doublings\":21", "\"activity_window_views\":0",
-            "\"future_window_views\":0", "\"past_window_views\":0", "\"nudge_interval_ms\":0", "\"vote_sync\":\"fsync\""))
+            "\"future_window_views\":0", "\"past_window_views\":0", "\"nudge_interval_ms\":0", "\"vote_sync\":\"fsync\"",
+            "\"relay_certificates\":\"next_leader\""))
         {
             assertThrows(IllegalArgumentException.class, () -> load("{\"consensus\":{" + bad + "}}"), bad);
         }
@@ -189,7 +193,7 @@ class NodeConfigTest
         config.save(dir.resolve("saved.json"));
         final String json = Files.readString(dir.resolve("saved.json"), StandardCharsets.UTF_8);
         for (final String key : List.of("\"leader_timeout_ms\"", "\"timeout_max_doublings\"", "\"activity_window_views\"",
-            "\"future_window_views\"", "\"past_window_views\"", "\"nudge_interval_ms\"", "\"vote_sync\"", "\"multicast_endpoint\"",
+            "\"future_window_views\"", "\"past_window_views\"", "\"nudge_interval_ms\"", "\"vote_sync\"", "\"relay_certificates\"", "\"multicast_endpoint\"",
             "\"multicast_interface\"", "\"term_length\"", "\"aeron_dir_base\"", "\"peers\""))
         {
             assertTrue(json.contains(key), key + " in " + json);
