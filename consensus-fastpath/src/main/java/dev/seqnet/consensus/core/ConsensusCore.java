@@ -403,6 +403,12 @@ public final class ConsensusCore
         view = startView;
         viewEntryNs = now;
         Arrays.fill(lastActiveView, view);
+        if (finalizeAwaitedView >= 0)
+        {
+            // Restored Finalize votes (R11 c): give the restored and arriving certificates T_base / 4, then ask.
+            finalizeCheckNs = now + params.leaderTimeoutNs() / 4;
+            armRelayTimer(finalizeCheckNs, out);
+        }
         final ViewState vs = state(view);
         // Re-send the journaled own messages of this view unchanged (the last may never have left).
         for (final ConsensusMessage m : vs.ownMessages)
@@ -432,8 +438,8 @@ public final class ConsensusCore
                 break;
             case FINALIZE:
                 vs.myFinalize = v.blockHash();
-                // Checked at the first view entry after the restart (R11 c).
-                awaitFinalization(v.view(), Long.MIN_VALUE, null);
+                // R11 c: start() arms the check once everything is restored.
+                awaitFinalization(v.view(), Long.MAX_VALUE, null);
                 break;
             default:
                 break;
@@ -1333,7 +1339,7 @@ public final class ConsensusCore
             }
         }
         out.accept(CANCEL_RETRY);
-        checkMissedFinalization(now, out);
+        checkMissedFinalization(now, true, out);
         // Prune state far below the view (W_PAST) even when nothing finalizes.
         pruneViewsBelow(view - params.pastWindowViews());
         final ViewState vs = state(w);
@@ -1395,7 +1401,7 @@ public final class ConsensusCore
         {
             relayOldest(out);
         }
-        checkMissedFinalization(now, out);
+        checkMissedFinalization(now, false, out);
         long next = relayCount > 0 ? relayDueNs[relayHead] : Long.MAX_VALUE;
         if (finalizeAwaitedView >= 0)
         {
@@ -1439,34 +1445,65 @@ public final class ConsensusCore
      * certificates of the oldest such {@code u}; the answers include each holder's latest finalization. Off the
      * happy path: the fast path completes within R8's grace, or the slow path's votes arrive within a view.
      */
-    private void checkMissedFinalization(final long now, final CommandSink out)
+    private void checkMissedFinalization(final long now, final boolean arm, final CommandSink out)
     {
         if (finalizeAwaitedView < 0)
         {
             return;
         }
-        if (finalizeAwaitedView <= finalizedView)
+        if (finalizeAwaitedView <= finalizedView || holdsFinalizationFrom(finalizeAwaitedView))
         {
-            if (lastFinalizeSentView <= finalizedView)
+            // Final here, or held and waiting for a block to deliver (a sync asks for that): next own Finalize, if any.
+            final long next = nextAwaitedFinalization(Math.max(finalizedView, finalizeAwaitedView) + 1);
+            if (next < 0)
             {
                 finalizeAwaitedView = -1;
                 finalizeCheckNs = Long.MAX_VALUE;
                 return;
             }
-            finalizeAwaitedView = finalizedView + 1;
-            finalizeCheckNs = now + params.leaderTimeoutNs() / 4;
-            armRelayTimer(finalizeCheckNs, out);
-            return;
+            finalizeAwaitedView = next;
+            finalizeCheckNs = Math.max(finalizeCheckNs, now + params.leaderTimeoutNs() / 8);
         }
-        if (now >= finalizeCheckNs)
+        else if (now >= finalizeCheckNs)
         {
             finalizationRequests++;
             // One view: the answers carry each holder's latest finalization, which finalizes the views after it too. A
             // request spanning every view since would be answered with every certificate of them, by every member.
             out.accept(new Command.RequestCertificates(finalizeAwaitedView, finalizeAwaitedView, -1));
             finalizeCheckNs = now + params.leaderTimeoutNs() / 4;
+        }
+        if (arm)
+        {
             armRelayTimer(finalizeCheckNs, out);
         }
+    }
+
+    /** Whether this member holds a finalization of view {@code u} or of a later view (R11 c). */
+    private boolean holdsFinalizationFrom(final long u)
+    {
+        for (long w = u; w <= view; w++)
+        {
+            final ViewState vs = find(w);
+            if (vs != null && vs.finalization != null)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The lowest view from {@code from} up to the last own {@code Finalize} that has one and no finalization, or -1. */
+    private long nextAwaitedFinalization(final long from)
+    {
+        for (long w = from; w <= lastFinalizeSentView; w++)
+        {
+            final ViewState vs = find(w);
+            if (vs != null && vs.myFinalize != null && vs.finalization == null)
+            {
+                return w;
+            }
+        }
+        return -1;
     }
 
     /** R11 (c): an own {@code Finalize(u)} was sent (or restored): expect the finalization of {@code u}. */
@@ -1978,11 +2015,12 @@ public final class ConsensusCore
         final Vote vote = new Vote(kind, self, vs.view, b, sig);
         out.accept(new Command.PersistThenBroadcast(
             new OwnVote(kind, vs.view, 0, b, Hash32.ZERO, reason, sig), vote));
+        keepOwnVote(vs, vote, out);
         if (kind == MessageKind.FINALIZE && vs.finalization == null)
         {
+            // Not when this very vote completed the slow quorum.
             awaitFinalization(vs.view, nowNs + params.leaderTimeoutNs() / 4, out);
         }
-        keepOwnVote(vs, vote, out);
     }
 
     /**

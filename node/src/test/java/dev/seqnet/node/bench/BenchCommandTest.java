@@ -203,9 +203,11 @@ class BenchCommandTest
         // Recovery threads and a sequencer thread instead of the local network's default (both on the transport
         // thread), so that the signature table answers the certificates' repeated signatures (inline, the
         // held-certificate filter drops most of them first), and so that the threaded mode runs a real network too.
+        // Every formed certificate broadcast (R10's `all`): by default only members that lack one are sent one, so
+        // there would be no repeated signatures to answer.
         final int exit = bench("--nodes", "4", "--rate", "40", "--duration", "3", "--warmup", "2", "--accounts", "20",
             "--member-setting", "ingress.inline_recovery=false", "--member-setting", "ingress.sequencer_on_transport=false",
-            "--out", dir.resolve("four").toString());
+            "--member-setting", "consensus.relay_certificates=all", "--out", dir.resolve("four").toString());
         assertEquals(0, exit, () -> "stdout:\n" + out + "\nstderr:\n" + err);
         final List<String> lines = out.toString().lines().toList();
         assertEquals(4, lines.stream().filter(l -> l.matches("member \\d pid \\d+ rpc http://127\\.0\\.0\\.1:\\d+ .*")).count(),
