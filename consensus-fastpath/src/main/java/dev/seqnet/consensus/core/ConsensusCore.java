@@ -1451,7 +1451,7 @@ public final class ConsensusCore
         {
             return;
         }
-        if (finalizeAwaitedView <= finalizedView || holdsFinalizationFrom(finalizeAwaitedView))
+        if (finalizeAwaitedView <= finalizedView || lastFinalizationAbove(finalizeAwaitedView - 1) != null)
         {
             // Final here, or held and waiting for a block to deliver (a sync asks for that): next own Finalize, if any.
             final long next = nextAwaitedFinalization(Math.max(finalizedView, finalizeAwaitedView) + 1);
@@ -1476,20 +1476,6 @@ public final class ConsensusCore
         {
             armRelayTimer(finalizeCheckNs, out);
         }
-    }
-
-    /** Whether this member holds a finalization of view {@code u} or of a later view (R11 c). */
-    private boolean holdsFinalizationFrom(final long u)
-    {
-        for (long w = u; w <= view; w++)
-        {
-            final ViewState vs = find(w);
-            if (vs != null && vs.finalization != null)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The lowest view from {@code from} up to the last own {@code Finalize} that has one and no finalization, or -1. */
